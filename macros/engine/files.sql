@@ -1,0 +1,59 @@
+{#- Reading raw objects. Each physical record must survive exactly as written,
+    valid JSON or not, so objects are read as lines of text rather than through
+    a JSON reader (which samples for a schema and drops what it cannot parse). -#}
+
+{#- One row per non-empty line: file_name, line_text. NUL never occurs in
+    text records, so it serves as a delimiter that keeps each line whole;
+    gzip is detected by the .gz suffix. -#}
+{% macro ses_read_lines(location) -%}
+    {{ return(adapter.dispatch('ses_read_lines', 'ses_analytics')(location)) }}
+{%- endmacro %}
+
+{% macro default__ses_read_lines(location) -%}
+    select
+        filename as file_name,
+        line_text
+    from read_csv(
+        {{ location }},
+        columns = {'line_text': 'varchar'},
+        delim = chr(0),
+        quote = '',
+        escape = '',
+        header = false,
+        auto_detect = false,
+        filename = true,
+        compression = 'auto',
+        max_line_size = 67108864
+    )
+    where trim(line_text) <> ''
+{%- endmacro %}
+
+
+{#- Split a line into records. SES ends records with a newline, but plain
+    Firehose and some Lambda transforms concatenate objects with no delimiter
+    ({...}{...}): a line that is not one JSON document is cut at each "}{",
+    and every piece is judged on its own afterwards. -#}
+{% macro ses_split_concatenated_records(line_column) -%}
+    {{ return(adapter.dispatch('ses_split_concatenated_records', 'ses_analytics')(line_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_split_concatenated_records(line_column) -%}
+    case
+        when {{ ses_is_valid_json(line_column) }} or not regexp_matches({{ line_column }}, '\}\s*\{')
+            then [{{ line_column }}]
+        else string_split(regexp_replace({{ line_column }}, '\}\s*\{', '}' || chr(0) || '{', 'g'), chr(0))
+    end
+{%- endmacro %}
+
+
+{#- The configured events location as a SQL string literal: a glob as given,
+    a folder as every file below it, a file as itself. -#}
+{% macro ses_events_location() -%}
+    {%- set path = var('ses_events_path') | string -%}
+    {%- if '*' not in path and '?' not in path and execute -%}
+        {%- set folder_glob = path.rstrip('/') ~ '/**' -%}
+        {%- set files_below = run_query("select count(*) from glob('" ~ folder_glob | replace("'", "''") ~ "')").columns[0].values()[0] -%}
+        {%- if files_below > 0 -%}{%- set path = folder_glob -%}{%- endif -%}
+    {%- endif -%}
+    '{{ path | replace("'", "''") }}'
+{%- endmacro %}

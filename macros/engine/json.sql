@@ -1,0 +1,135 @@
+{#- JSON handling. Everything engine-specific about JSON lives here: another
+    engine implements these macros (e.g. spark__ses_json_to_struct with
+    from_json) and the models stay as they are. -#}
+
+{% macro ses_is_valid_json(text_column) -%}
+    {{ return(adapter.dispatch('ses_is_valid_json', 'ses_analytics')(text_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_is_valid_json(text_column) -%}
+    json_valid({{ text_column }})
+{%- endmacro %}
+
+
+{#- Minified JSON as text: the same document always hashes the same, whatever
+    white space the transport added. -#}
+{% macro ses_json_minified(json_column) -%}
+    {{ return(adapter.dispatch('ses_json_minified', 'ses_analytics')(json_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_json_minified(json_column) -%}
+    cast(json({{ json_column }}) as varchar)
+{%- endmacro %}
+
+
+{#- A JSON value that may arrive as an object or as a JSON string holding the
+    object (exported data writes "send": "{}"), returned as JSON either way. -#}
+{% macro ses_json_unquote_object(json_column) -%}
+    {{ return(adapter.dispatch('ses_json_unquote_object', 'ses_analytics')(json_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_json_unquote_object(json_column) -%}
+    case
+        when json_type({{ json_column }}) = 'VARCHAR'
+            and json_valid(json_extract_string({{ json_column }}, '$'))
+            then cast(json_extract_string({{ json_column }}, '$') as json)
+        when json_type({{ json_column }}) = 'NULL' then null
+        else {{ json_column }}
+    end
+{%- endmacro %}
+
+
+{#- Parse a JSON text column once into a struct holding every listed column
+    (see ses_columns.sql for the column spec). One parse per record is several
+    times faster than one path extraction per field. -#}
+{% macro ses_json_to_struct(json_column, columns) -%}
+    {{ return(adapter.dispatch('ses_json_to_struct', 'ses_analytics')(json_column, columns)) }}
+{%- endmacro %}
+
+{% macro default__ses_json_to_struct(json_column, columns) -%}
+    {%- set json_types = {
+        'varchar': 'VARCHAR',
+        'bigint': 'BIGINT',
+        'boolean': 'BOOLEAN',
+        'json': 'JSON',
+        'timestamp': 'VARCHAR',
+        'varchar_list': ['VARCHAR'],
+        'string_list_map': 'MAP(VARCHAR, VARCHAR[])',
+    } -%}
+    {%- set shape = {} -%}
+    {%- for column in columns -%}
+        {%- set keys = column.json.split('.') -%}
+        {%- set parent = namespace(node=shape) -%}
+        {%- for key in keys[:-1] -%}
+            {%- if key not in parent.node -%}{%- do parent.node.update({key: {}}) -%}{%- endif -%}
+            {%- set parent.node = parent.node[key] -%}
+        {%- endfor -%}
+        {%- if column.type == 'struct_list' -%}
+            {%- set element = {} -%}
+            {%- for field in column.fields -%}{%- do element.update({field[1]: json_types[field[2]]}) -%}{%- endfor -%}
+            {%- do parent.node.update({keys[-1]: [element]}) -%}
+        {%- else -%}
+            {%- do parent.node.update({keys[-1]: json_types[column.type]}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    json_transform({{ json_column }}, '{{ tojson(shape) }}')
+{%- endmacro %}
+
+
+{#- The typed SQL expression for one column of a struct made by
+    ses_json_to_struct. -#}
+{% macro ses_struct_field(struct_column, column) -%}
+    {{ return(adapter.dispatch('ses_struct_field', 'ses_analytics')(struct_column, column)) }}
+{%- endmacro %}
+
+{% macro default__ses_struct_field(struct_column, column) -%}
+    {%- set path = struct_column ~ '."' ~ column.json.split('.') | join('"."') ~ '"' -%}
+    {%- if column.type == 'timestamp' -%}
+        {{ ses_parse_timestamp(path) }}
+    {%- elif column.type == 'struct_list' -%}
+        list_transform({{ path }}, lambda element: {
+            {%- for field in column.fields %}'{{ field[0] }}': element."{{ field[1] }}"{{ ', ' if not loop.last }}{% endfor -%}
+        })
+    {%- else -%}
+        {{ path }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- SQL data type of a column from the spec, as written in contracts. -#}
+{% macro ses_column_data_type(column) -%}
+    {%- set sql_types = {
+        'varchar': 'varchar',
+        'bigint': 'bigint',
+        'boolean': 'boolean',
+        'json': 'json',
+        'timestamp': 'timestamp',
+        'varchar_list': 'varchar[]',
+        'string_list_map': 'map(varchar, varchar[])',
+    } -%}
+    {%- if column.type == 'struct_list' -%}
+        struct({% for field in column.fields %}{{ field[0] }} {{ sql_types[field[2]] }}{{ ', ' if not loop.last }}{% endfor %})[]
+    {%- else -%}
+        {{ sql_types[column.type] }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The first value of a tag (tags map each key to an array of strings). -#}
+{% macro ses_tag_value(tags_column, tag_key) -%}
+    {{ return(adapter.dispatch('ses_tag_value', 'ses_analytics')(tags_column, tag_key)) }}
+{%- endmacro %}
+
+{% macro default__ses_tag_value(tags_column, tag_key) -%}
+    {{ tags_column }}['{{ tag_key }}'][1]
+{%- endmacro %}
+
+
+{#- One field of every element of a list of structs, as a list. -#}
+{% macro ses_list_field(list_column, field_name) -%}
+    {{ return(adapter.dispatch('ses_list_field', 'ses_analytics')(list_column, field_name)) }}
+{%- endmacro %}
+
+{% macro default__ses_list_field(list_column, field_name) -%}
+    list_transform({{ list_column }}, lambda element: element."{{ field_name }}")
+{%- endmacro %}

@@ -1,0 +1,55 @@
+-- grain: one physical record read from a raw SES object (a line, or one object
+-- of a line of concatenated objects), kept exactly as written, valid or not
+
+with source_lines as (
+
+    {{ ses_read_lines(ses_events_location()) }}
+
+),
+
+records as (
+
+    select
+        file_name,
+        unnest({{ ses_split_concatenated_records('line_text') }}) as record_text
+    from source_lines
+
+),
+
+hashed as (
+
+    select
+        file_name,
+        record_text,
+        {{ dbt.hash('record_text') }} as record_hash
+    from records
+
+),
+
+numbered as (
+
+    select
+        file_name,
+        record_text,
+        record_hash,
+        -- identical records in one object are all kept: the occurrence number
+        -- tells them apart (rows that tie are identical, so any order will do)
+        row_number() over (partition by file_name, record_hash) as record_occurrence
+    from hashed
+
+),
+
+final as (
+
+    select
+        {{ dbt.hash(dbt.concat(['file_name', "'#'", 'record_hash', "'#'", 'record_occurrence'])) }} as raw_record_id,
+        file_name,
+        record_hash,
+        cast(record_occurrence as integer) as record_occurrence,
+        record_text,
+        {{ ses_current_utc_timestamp() }} as loaded_at
+    from numbered
+
+)
+
+select * from final

@@ -1,0 +1,2 @@
+-- grain: one distinct SES bounce event
+{{ ses_staging_model('bounce') }}

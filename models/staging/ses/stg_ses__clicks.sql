@@ -1,0 +1,2 @@
+-- grain: one distinct SES click event
+{{ ses_staging_model('click') }}

@@ -1,0 +1,2 @@
+-- grain: one distinct SES complaint event
+{{ ses_staging_model('complaint') }}

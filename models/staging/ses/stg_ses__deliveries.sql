@@ -1,0 +1,2 @@
+-- grain: one distinct SES delivery event
+{{ ses_staging_model('delivery') }}

@@ -1,0 +1,2 @@
+-- grain: one distinct SES delivery delay event
+{{ ses_staging_model('delivery_delay') }}

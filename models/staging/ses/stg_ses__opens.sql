@@ -1,0 +1,2 @@
+-- grain: one distinct SES open event
+{{ ses_staging_model('open') }}

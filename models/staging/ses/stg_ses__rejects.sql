@@ -1,0 +1,2 @@
+-- grain: one distinct SES reject event
+{{ ses_staging_model('reject') }}

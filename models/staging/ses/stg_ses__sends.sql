@@ -1,0 +1,2 @@
+-- grain: one distinct SES send event
+{{ ses_staging_model('send') }}

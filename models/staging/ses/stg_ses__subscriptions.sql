@@ -1,0 +1,2 @@
+-- grain: one distinct SES subscription event
+{{ ses_staging_model('subscription') }}
