@@ -22,7 +22,7 @@ details_parsed as (
 
     select
         *,
-        {{ ses_json_to_struct('event_details', summary_fields) }} as summary
+        {{ ses_json_to_struct('event_details', summary_fields) }} as event_summary
     from events
 
 ),
@@ -35,25 +35,26 @@ final as (
         event_class,
         ses_event_type,
         lower(case event_class
-            when 'bounce' then summary.bounceType
-            when 'complaint' then summary.complaintFeedbackType
-            when 'delivery_delay' then summary.delayType
+            when 'bounce' then event_summary.bounceType
+            when 'complaint' then event_summary.complaintFeedbackType
+            when 'delivery_delay' then event_summary.delayType
         end) as event_type,
         lower(case event_class
-            when 'bounce' then summary.bounceSubType
-            when 'complaint' then summary.complaintSubType
+            when 'bounce' then event_summary.bounceSubType
+            when 'complaint' then event_summary.complaintSubType
         end) as event_subclass,
         coalesce(case event_class
-            when 'delivery' then summary.recipients
-            when 'bounce' then {{ ses_list_field('summary.bouncedRecipients', 'emailAddress') }}
-            when 'complaint' then {{ ses_list_field('summary.complainedRecipients', 'emailAddress') }}
-            when 'delivery_delay' then {{ ses_list_field('summary.delayedRecipients', 'emailAddress') }}
+            when 'delivery' then event_summary.recipients
+            when 'bounce' then {{ ses_list_field('event_summary.bouncedRecipients', 'emailAddress') }}
+            when 'complaint' then {{ ses_list_field('event_summary.complainedRecipients', 'emailAddress') }}
+            when 'delivery_delay' then {{ ses_list_field('event_summary.delayedRecipients', 'emailAddress') }}
         end, cast([] as varchar[])) as event_recipients,
         event_details as event_data,
         event_at,
         sent_at,
         source,
-        sending_account_id as account,
+        -- `account` is the proof of concept's name for the sending account
+        sending_account_id as account,  -- noqa: RF04
         from_addresses,
         to_addresses,
         destination,

@@ -26,9 +26,10 @@ final as (
         ses_event_type,
         event_at,
         {%- for column in ses_mail_columns() if column.name != 'message_id' %}
-        {{ ses_struct_field('mail_struct', column) }} as {{ column.name }},
+            {{ ses_struct_field('mail_struct', column) }} as {{ column.name }},
         {%- endfor %}
-        {{ ses_tag_value(ses_struct_field('mail_struct', {'json': 'tags', 'type': 'string_list_map'}), 'ses:configuration-set') }} as configuration_set,
+        {%- set tags_column = ses_struct_field('mail_struct', {'json': 'tags', 'type': 'string_list_map'}) %}
+        {{ ses_tag_value(tags_column, 'ses:configuration-set') }} as configuration_set,
         event_details,
         envelope_type,
         transport_message_id,

@@ -20,6 +20,9 @@
     {%- do ses_record_fields.append({'name': event_type.details_key, 'json': event_type.details_key, 'type': 'json'}) %}
 {%- endfor %}
 
+{#- event publishing names the type in eventType, legacy notifications in notificationType -#}
+{%- set named_event_type = 'coalesce(ses_record_struct.eventType, ses_record_struct.notificationType)' %}
+
 with raw_records as (
 
     select
@@ -88,13 +91,16 @@ ses_records as (
         end as transport_message_id,
         -- an SNS Message that is not JSON is a notice, not an event, unless it
         -- plainly tried to be JSON and was cut short
-        envelope_type = 'sns'
+        (
+            envelope_type = 'sns'
             and not coalesce({{ ses_is_valid_json('envelope.Message') }}, false)
-            and left(ltrim(envelope.Message), 1) = '{' as is_truncated_sns_message,
-        case envelope_type
-            when 'none' then cast(record_text as json)
-            when 'eventbridge' then envelope.detail
-            when 'sns' then case when {{ ses_is_valid_json('envelope.Message') }} then cast(envelope.Message as json) end
+            and left(ltrim(envelope.Message), 1) = '{'
+        ) as is_truncated_sns_message,
+        case
+            when envelope_type = 'none' then cast(record_text as json)
+            when envelope_type = 'eventbridge' then envelope.detail
+            when envelope_type = 'sns' and {{ ses_is_valid_json('envelope.Message') }}
+                then cast(envelope.Message as json)
         end as ses_record,
         is_valid_json
     from unwrapped
@@ -128,23 +134,27 @@ classified as (
         is_valid_json,
         is_truncated_sns_message,
         has_ses_record,
-        ses_record_struct.eventType is null
-            and ses_record_struct.notificationType is not null as is_legacy_notification,
-        coalesce(ses_record_struct.eventType, ses_record_struct.notificationType) as ses_event_type,
-        ses_record_struct.mail as mail,
+        (
+            ses_record_struct.eventType is null
+            and ses_record_struct.notificationType is not null
+        ) as is_legacy_notification,
+        {{ named_event_type }} as ses_event_type,
+        ses_record_struct.mail,
         case
             when ses_record_struct.eventType is not null
                 then {{ ses_event_class_from_type('ses_record_struct.eventType') }}
-            when ses_record_struct.notificationType in (
-                {%- for notification_type in ses_legacy_notification_types() -%}
-                '{{ notification_type }}'{{ ', ' if not loop.last }}
-                {%- endfor -%}
-            )
+            when
+                ses_record_struct.notificationType in (
+                    {%- for notification_type in ses_legacy_notification_types() -%}
+                        '{{ notification_type }}'{{ ', ' if not loop.last }}
+                    {%- endfor -%}
+                )
                 then {{ ses_event_class_from_type('ses_record_struct.notificationType') }}
         end as event_class,
-        case {{ ses_event_class_from_type('coalesce(ses_record_struct.eventType, ses_record_struct.notificationType)') }}
+        case
             {%- for event_type in ses_event_types() %}
-            when '{{ event_type.event_class }}' then {{ ses_json_unquote_object('ses_record_struct."' ~ event_type.details_key ~ '"') }}
+                when {{ named_event_type }} = '{{ event_type.event_type }}'
+                    then {{ ses_json_unquote_object('ses_record_struct."' ~ event_type.details_key ~ '"') }}
             {%- endfor %}
         end as event_details
     from ses_record_fields
@@ -190,8 +200,7 @@ judged as (
         case
             when not is_valid_json or is_truncated_sns_message then 'invalid_json'
             when not has_ses_record or ses_event_type is null then 'not_an_ses_event'
-            when is_legacy_notification and event_class is null
-                and ses_event_type like 'AmazonSns%' then 'not_an_ses_event'
+            when is_legacy_notification and ses_event_type like 'AmazonSns%' then 'not_an_ses_event'
             when event_class is null then 'unknown_event_type'
             when message_id is null then 'missing_message_id'
             when event_details is null and event_class <> 'send' then 'missing_event_details'
