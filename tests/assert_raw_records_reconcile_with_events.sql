@@ -36,5 +36,6 @@ from raw_records
 cross join events
 cross join duplicates
 cross join rejected
-where raw_records.raw_records
+where
+    raw_records.raw_records
     <> events.distinct_events + duplicates.duplicate_records + rejected.rejected_records

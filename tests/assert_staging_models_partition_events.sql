@@ -4,16 +4,20 @@
 with staged as (
 
     {%- for event_type in ses_event_types() %}
-    select '{{ event_type.event_class }}' as event_class, count(*) as staged_events
-    from {{ ref(event_type.staging_model) }}
-    {{ 'union all' if not loop.last }}
+        select
+            '{{ event_type.event_class }}' as event_class,
+            count(*) as staged_events
+        from {{ ref(event_type.staging_model) }}
+        {{ 'union all' if not loop.last }}
     {%- endfor %}
 
 ),
 
 facts as (
 
-    select event_class, count(*) as fact_events
+    select
+        event_class,
+        count(*) as fact_events
     from {{ ref('fct_ses_events') }}
     group by event_class
 
