@@ -57,3 +57,27 @@
     {%- endif -%}
     '{{ path | replace("'", "''") }}'
 {%- endmacro %}
+
+
+{#- The internal send log: CSV (every column read as text, so nothing is
+    guessed wrong) or Parquet, chosen by the file suffix. The four known
+    columns are typed; any other column passes through as it is. -#}
+{% macro ses_read_requests(location) -%}
+    {{ return(adapter.dispatch('ses_read_requests', 'ses_analytics')(location)) }}
+{%- endmacro %}
+
+{% macro default__ses_read_requests(location) -%}
+    {%- set path = location | string -%}
+    {%- set quoted_path = "'" ~ path | replace("'", "''") ~ "'" -%}
+    select
+        cast(message_id as varchar) as message_id,
+        cast(recipient as varchar) as recipient,
+        {{ ses_parse_timestamp('cast(request_time as varchar)') }} as request_time,
+        cast(region as varchar) as region,
+        * exclude (message_id, recipient, request_time, region)
+    {%- if path.lower().endswith('.parquet') %}
+    from read_parquet({{ quoted_path }})
+    {%- else %}
+    from read_csv({{ quoted_path }}, header = true, all_varchar = true)
+    {%- endif %}
+{%- endmacro %}

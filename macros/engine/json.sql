@@ -133,3 +133,50 @@
 {% macro default__ses_list_field(list_column, field_name) -%}
     list_transform({{ list_column }}, lambda element: element."{{ field_name }}")
 {%- endmacro %}
+
+
+{#- One row per element of a list column (used in a select list). -#}
+{% macro ses_unnest(list_column) -%}
+    {{ return(adapter.dispatch('ses_unnest', 'ses_analytics')(list_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_unnest(list_column) -%}
+    unnest({{ list_column }})
+{%- endmacro %}
+
+
+{#- Number of elements of a list (0 for null). -#}
+{% macro ses_list_length(list_column) -%}
+    {{ return(adapter.dispatch('ses_list_length', 'ses_analytics')(list_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_list_length(list_column) -%}
+    coalesce(len({{ list_column }}), 0)
+{%- endmacro %}
+
+
+{#- A sorted list of the distinct values of a column, as an aggregate. -#}
+{% macro ses_sorted_list_agg(column) -%}
+    {{ return(adapter.dispatch('ses_sorted_list_agg', 'ses_analytics')(column)) }}
+{%- endmacro %}
+
+{% macro default__ses_sorted_list_agg(column) -%}
+    list(distinct {{ column }} order by {{ column }}) filter (where {{ column }} is not null)
+{%- endmacro %}
+
+
+{#- A map of string keys to the text of the given columns. `columns` are
+    column names; an empty list gives a null map. -#}
+{% macro ses_columns_as_string_map(columns) -%}
+    {{ return(adapter.dispatch('ses_columns_as_string_map', 'ses_analytics')(columns)) }}
+{%- endmacro %}
+
+{% macro default__ses_columns_as_string_map(columns) -%}
+    {%- if columns | length == 0 -%}
+        cast(null as map(varchar, varchar))
+    {%- else -%}
+        map {
+            {%- for column in columns %}'{{ column }}': cast("{{ column }}" as varchar){{ ', ' if not loop.last }}{% endfor -%}
+        }
+    {%- endif -%}
+{%- endmacro %}

@@ -7,7 +7,7 @@
 
 {% macro default__ses_parse_timestamp(text_column) -%}
     case
-        when regexp_matches({{ text_column }}, '[+-]\d\d:?\d\d$')
+        when regexp_matches({{ text_column }}, '\d:\d\d(:\d\d(\.\d*)?)?\s*[+-]\d\d(:?\d\d)?$')
             then cast(timezone('UTC', try_cast({{ text_column }} as timestamptz)) as timestamp)
         else try_cast({{ text_column }} as timestamp)
     end
@@ -21,4 +21,14 @@
 
 {% macro default__ses_current_utc_timestamp() -%}
     cast(timezone('UTC', current_timestamp) as timestamp)
+{%- endmacro %}
+
+
+{#- Seconds from one timestamp to another, with the fraction. -#}
+{% macro ses_seconds_between(start_column, end_column) -%}
+    {{ return(adapter.dispatch('ses_seconds_between', 'ses_analytics')(start_column, end_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_seconds_between(start_column, end_column) -%}
+    (epoch({{ end_column }}) - epoch({{ start_column }}))
 {%- endmacro %}

@@ -1,19 +1,7 @@
-{#- The ten SES event types, in lifecycle order (used to break ties between
-    events with the same timestamp). Adding a type is one line here plus its
-    field list in ses_event_detail_columns(). -#}
+{#- The ten SES event types, from the ses_event_types var in dbt_project.yml
+    (lifecycle order, plural, past tense and recipient grain of each). -#}
 {% macro ses_event_types() %}
-    {{ return([
-        {'event_type': 'Send', 'event_class': 'send', 'details_key': 'send', 'detail_type': 'Email Sent', 'staging_model': 'stg_ses__sends'},
-        {'event_type': 'Reject', 'event_class': 'reject', 'details_key': 'reject', 'detail_type': 'Email Rejected', 'staging_model': 'stg_ses__rejects'},
-        {'event_type': 'Rendering Failure', 'event_class': 'rendering_failure', 'details_key': 'failure', 'detail_type': 'Email Rendering Failed', 'staging_model': 'stg_ses__rendering_failures'},
-        {'event_type': 'DeliveryDelay', 'event_class': 'delivery_delay', 'details_key': 'deliveryDelay', 'detail_type': 'Email Delivery Delayed', 'staging_model': 'stg_ses__delivery_delays'},
-        {'event_type': 'Delivery', 'event_class': 'delivery', 'details_key': 'delivery', 'detail_type': 'Email Delivered', 'staging_model': 'stg_ses__deliveries'},
-        {'event_type': 'Bounce', 'event_class': 'bounce', 'details_key': 'bounce', 'detail_type': 'Email Bounced', 'staging_model': 'stg_ses__bounces'},
-        {'event_type': 'Open', 'event_class': 'open', 'details_key': 'open', 'detail_type': 'Email Opened', 'staging_model': 'stg_ses__opens'},
-        {'event_type': 'Click', 'event_class': 'click', 'details_key': 'click', 'detail_type': 'Email Clicked', 'staging_model': 'stg_ses__clicks'},
-        {'event_type': 'Complaint', 'event_class': 'complaint', 'details_key': 'complaint', 'detail_type': 'Email Complaint Received', 'staging_model': 'stg_ses__complaints'},
-        {'event_type': 'Subscription', 'event_class': 'subscription', 'details_key': 'subscription', 'detail_type': 'Email Subscribed', 'staging_model': 'stg_ses__subscriptions'},
-    ]) }}
+    {{ return(var('ses_event_types')) }}
 {% endmacro %}
 
 
@@ -22,11 +10,6 @@
 {% macro ses_legacy_notification_types() %}
     {{ return(['Bounce', 'Complaint', 'Delivery']) }}
 {% endmacro %}
-
-
-{% macro ses_event_type_literal_list() -%}
-    ({%- for event_type in ses_event_types() -%}'{{ event_type.event_type }}'{{ ', ' if not loop.last }}{%- endfor -%})
-{%- endmacro %}
 
 
 {#- SQL case expression mapping an SES eventType string to its event_class. -#}
@@ -44,6 +27,25 @@
     case {{ event_class_column }}
         {%- for event_type in ses_event_types() %}
         when '{{ event_type.event_class }}' then {{ loop.index }}
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+
+{#- The event classes whose recipient_grain is the given one, as a SQL list. -#}
+{% macro ses_event_classes_with_recipient_grain(recipient_grain) -%}
+    ({%- for event_type in ses_event_types() if event_type.recipient_grain == recipient_grain -%}
+        '{{ event_type.event_class }}'{{ ', ' if not loop.last }}
+    {%- endfor -%})
+{%- endmacro %}
+
+
+{#- SQL case expression naming the lifecycle status an event_class leaves a
+    message in (its past tense: delivered, bounced, ...). -#}
+{% macro ses_lifecycle_status(event_class_column) -%}
+    case {{ event_class_column }}
+        {%- for event_type in ses_event_types() %}
+        when '{{ event_type.event_class }}' then '{{ event_type.past_tense }}'
         {%- endfor %}
     end
 {%- endmacro %}

@@ -1,5 +1,6 @@
 -- grain: one physical record read from a raw SES object (a line, or one object
 -- of a line of concatenated objects), kept exactly as written, valid or not
+-- depends_on: {{ source('ses', 'raw_events') }}
 
 with source_lines as (
 
@@ -11,7 +12,7 @@ records as (
 
     select
         file_name,
-        unnest({{ ses_split_concatenated_records('line_text') }}) as record_text
+        {{ ses_unnest(ses_split_concatenated_records('line_text')) }} as record_text
     from source_lines
 
 ),

@@ -1,0 +1,62 @@
+"""Print what `dbt build` produced: where the database is, every table and view
+with its row count, events per class and quarantined records per reason."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DATABASE = "ses_analytics.duckdb"
+
+
+def database_path() -> Path:
+    """The database dbt wrote, found the way profiles.yml finds it."""
+    return Path(os.environ.get("SES_DUCKDB_PATH", DEFAULT_DATABASE)).resolve()
+
+
+def print_relations(connection: duckdb.DuckDBPyConnection) -> None:
+    relations = connection.execute(
+        "select table_schema, table_name, table_type from information_schema.tables"
+        " where table_schema in ('landing', 'staging', 'marts') order by table_schema, table_name"
+    ).fetchall()
+    print(f"{'relation':<45} {'kind':<6} {'rows':>12}")
+    for schema, name, kind in relations:
+        rows = connection.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+        print(f"{schema + '.' + name:<45} {'table' if kind == 'BASE TABLE' else 'view':<6} {rows:>12,}")
+
+
+def print_counts(connection: duckdb.DuckDBPyConnection, title: str, sql: str) -> None:
+    print(f"\n{title}")
+    for label, count in connection.execute(sql).fetchall():
+        print(f"  {label:<28} {count:>12,}")
+
+
+def main() -> int:
+    path = database_path()
+    if not path.exists():
+        print(f"No database at {path}: run `make demo` (or `dbt build`) first.", file=sys.stderr)
+        return 1
+    with duckdb.connect(str(path), read_only=True) as connection:
+        print(f"\nBuilt {path}\n")
+        print_relations(connection)
+        print_counts(
+            connection,
+            "Distinct events per class (marts.fct_ses_events)",
+            "select event_class, count(*) from marts.fct_ses_events group by 1 order by 2 desc",
+        )
+        print_counts(
+            connection,
+            "Quarantined records per reason (marts.ses_rejected_records)",
+            "select rejection_reason, count(*) from marts.ses_rejected_records group by 1 order by 2 desc",
+        )
+        messages = connection.execute("select count(distinct message_id) from marts.fct_ses_events").fetchone()[0]
+        print(f"\nMessages with at least one event: {messages:,}")
+    print(f"\nQuery it: duckdb -readonly {path}   or   python -c \"import duckdb; duckdb.connect('{path}', read_only=True)\"")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
