@@ -89,7 +89,7 @@ def fixture_build(tmp_path_factory) -> DbtBuild:
     """The project built once on the hand-written fixture set."""
     work_dir = tmp_path_factory.mktemp("fixture_build")
     events = materialize_fixture_events(work_dir / "ses_events")
-    build = run_dbt(work_dir, "build", events_path=events)
+    build = run_dbt(work_dir, "build", events_path=events, requests_path=FIXTURES_DIR / "ses_requests.csv")
     assert_built(build)
     return build
 
