@@ -1,0 +1,34 @@
+-- A message is never delivered (or bounced) to more recipients than SES
+-- addressed it to.
+
+with recipient_outcomes as (
+
+    select
+        message_id,
+        sum(case when was_delivered then 1 else 0 end) as delivered_recipients,
+        sum(case when was_bounced then 1 else 0 end) as bounced_recipients
+    from {{ ref('fct_ses_message_recipients') }}
+    group by message_id
+
+),
+
+messages as (
+
+    select
+        message_id,
+        recipient_count
+    from {{ ref('fct_ses_messages') }}
+
+)
+
+select
+    messages.message_id,
+    messages.recipient_count,
+    recipient_outcomes.delivered_recipients,
+    recipient_outcomes.bounced_recipients
+from messages
+inner join recipient_outcomes
+    on messages.message_id = recipient_outcomes.message_id
+where
+    recipient_outcomes.delivered_recipients > messages.recipient_count
+    or recipient_outcomes.bounced_recipients > messages.recipient_count

@@ -1,0 +1,21 @@
+-- No fan-out: the region summary's messages add up to the distinct requested
+-- messages of the send log, however many recipients or events each has.
+
+with summary as (
+
+    select sum(messages) as summarised_messages from {{ ref('ses_region_summary') }}
+
+),
+
+requested as (
+
+    select count(distinct message_id) as requested_messages from {{ ref('stg_internal__ses_requests') }}
+
+)
+
+select
+    summary.summarised_messages,
+    requested.requested_messages
+from summary
+cross join requested
+where summary.summarised_messages <> requested.requested_messages
