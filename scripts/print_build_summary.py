@@ -1,5 +1,6 @@
 """Print what `dbt build` produced: where the database is, every table and view
-with its row count, events per class and quarantined records per reason."""
+with its row count, events per class, quarantined records per reason,
+messages, the region summary and the opened-but-not-clicked count."""
 
 from __future__ import annotations
 
@@ -52,8 +53,21 @@ def main() -> int:
             "Quarantined records per reason (marts.ses_rejected_records)",
             "select rejection_reason, count(*) from marts.ses_rejected_records group by 1 order by 2 desc",
         )
-        messages = connection.execute("select count(distinct message_id) from marts.fct_ses_events").fetchone()[0]
-        print(f"\nMessages with at least one event: {messages:,}")
+        print_counts(
+            connection,
+            "Messages (marts.fct_ses_messages)",
+            "select 'with an SES event', count(*) from marts.fct_ses_messages where count_events > 0"
+            " union all select 'in the internal send log', count(*) from marts.fct_ses_messages where was_requested"
+            " union all select 'opened, never clicked', count(*) from marts.ses_opened_not_clicked",
+        )
+        print("\nPer region (marts.ses_region_summary)")
+        print(f"  {'region':<8} {'messages':>9} {'delivered':>10} {'opened':>8} {'clicked':>8} {'bounce rate':>12}")
+        for region, messages, delivered, opened, clicked, bounce_rate in connection.execute(
+            "select region, messages, messages_delivered, messages_opened, messages_clicked, bounce_rate"
+            " from marts.ses_region_summary order by messages desc"
+        ).fetchall():
+            rate = "-" if bounce_rate is None else f"{bounce_rate:.1%}"
+            print(f"  {region:<8} {messages:>9,} {delivered:>10,} {opened:>8,} {clicked:>8,} {rate:>12}")
     print(f"\nQuery it: duckdb -readonly {path}   or   python -c \"import duckdb; duckdb.connect('{path}', read_only=True)\"")
     return 0
 

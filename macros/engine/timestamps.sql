@@ -30,5 +30,5 @@
 {%- endmacro %}
 
 {% macro default__ses_seconds_between(start_column, end_column) -%}
-    (epoch({{ end_column }}) - epoch({{ start_column }}))
+    (epoch_us({{ end_column }}) - epoch_us({{ start_column }})) / 1000000.0
 {%- endmacro %}
