@@ -68,7 +68,7 @@ def main() -> int:
         ).fetchall():
             rate = "-" if bounce_rate is None else f"{bounce_rate:.1%}"
             print(f"  {region:<8} {messages:>9,} {delivered:>10,} {opened:>8,} {clicked:>8,} {rate:>12}")
-    print(f"\nQuery it: duckdb -readonly {path}   or   python -c \"import duckdb; duckdb.connect('{path}', read_only=True)\"")
+    print(f"\nQuery it from Python: duckdb.connect('{path}', read_only=True)")
     return 0
 
 
