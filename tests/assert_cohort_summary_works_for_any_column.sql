@@ -1,0 +1,28 @@
+-- The cohort summary macro works for a column of the internal data that the
+-- project knows nothing about (campaign, reached through request_attributes):
+-- every requested message lands in exactly one cohort.
+
+with campaign_summary as (
+
+    {{ ses_cohort_summary("request_attributes['campaign']", 'campaign', where='was_requested') }}
+
+),
+
+summarised as (
+
+    select sum(messages) as summarised_messages from campaign_summary
+
+),
+
+requested as (
+
+    select count(distinct message_id) as requested_messages from {{ ref('stg_internal__ses_requests') }}
+
+)
+
+select
+    summarised.summarised_messages,
+    requested.requested_messages
+from summarised
+cross join requested
+where summarised.summarised_messages <> requested.requested_messages
