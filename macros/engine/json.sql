@@ -180,3 +180,33 @@
         }
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- A fast 64-bit hash of a text, for grouping identical texts. Not an
+    identity: equal hashes are compared by their text too where it matters. -#}
+{% macro ses_fast_hash(text_column) -%}
+    {{ return(adapter.dispatch('ses_fast_hash', 'ses_analytics')(text_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_fast_hash(text_column) -%}
+    hash({{ text_column }})
+{%- endmacro %}
+
+
+{#- The value of the row with the smallest / largest ordering, as an
+    aggregate; `order_by` is a list of expressions compared in order. -#}
+{% macro ses_arg_min(value, order_by) -%}
+    {{ return(adapter.dispatch('ses_arg_min', 'ses_analytics')(value, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ses_arg_min(value, order_by) -%}
+    arg_min({{ value }}, ({{ order_by | join(', ') }}))
+{%- endmacro %}
+
+{% macro ses_arg_max(value, order_by) -%}
+    {{ return(adapter.dispatch('ses_arg_max', 'ses_analytics')(value, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ses_arg_max(value, order_by) -%}
+    arg_max({{ value }}, ({{ order_by | join(', ') }}))
+{%- endmacro %}

@@ -7,6 +7,8 @@
       | varchar_list | string_list_map (object of string -> array of string)
       | struct_list (array of objects; `fields` lists [column, json key, type]). -#}
 
+{#- mail.headers is left out: commonHeaders carries what analyses use, and the
+    full header list stays in raw_ses_records.record_text. -#}
 {% macro ses_mail_columns() %}
     {{ return([
         {'name': 'sent_at', 'json': 'timestamp', 'type': 'timestamp'},
@@ -18,10 +20,6 @@
         {'name': 'sending_account_id', 'json': 'sendingAccountId', 'type': 'varchar'},
         {'name': 'destination', 'json': 'destination', 'type': 'varchar_list'},
         {'name': 'headers_truncated', 'json': 'headersTruncated', 'type': 'boolean'},
-        {'name': 'headers', 'json': 'headers', 'type': 'struct_list', 'fields': [
-            ['name', 'name', 'varchar'],
-            ['value', 'value', 'varchar'],
-        ]},
         {'name': 'from_addresses', 'json': 'commonHeaders.from', 'type': 'varchar_list'},
         {'name': 'to_addresses', 'json': 'commonHeaders.to', 'type': 'varchar_list'},
         {'name': 'cc_addresses', 'json': 'commonHeaders.cc', 'type': 'varchar_list'},

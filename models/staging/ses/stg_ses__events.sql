@@ -8,15 +8,6 @@ with records as (
 
 ),
 
-mail_parsed as (
-
-    select
-        *,
-        {{ ses_json_to_struct('mail', ses_mail_columns()) }} as mail_struct
-    from records
-
-),
-
 final as (
 
     select
@@ -26,10 +17,9 @@ final as (
         ses_event_type,
         event_at,
         {%- for column in ses_mail_columns() if column.name != 'message_id' %}
-            {{ ses_struct_field('mail_struct', column) }} as {{ column.name }},
+            {{ column.name }},
         {%- endfor %}
-        {%- set tags_column = ses_struct_field('mail_struct', {'json': 'tags', 'type': 'string_list_map'}) %}
-        {{ ses_tag_value(tags_column, 'ses:configuration-set') }} as configuration_set,
+        configuration_set,
         event_details,
         envelope_type,
         transport_message_id,
@@ -37,7 +27,7 @@ final as (
         raw_record_id,
         file_name,
         loaded_at
-    from mail_parsed
+    from records
 
 )
 

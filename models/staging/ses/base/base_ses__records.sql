@@ -1,27 +1,34 @@
 -- grain: one raw record, unwrapped from its envelope (SNS, EventBridge or none)
--- into one canonical SES record, or marked with the reason it cannot be one
+-- into one canonical SES record with its mail fields typed, or marked with the
+-- reason it cannot be one
 
 {%- set envelope_fields = [
-    {'name': 'sns_type', 'json': 'Type', 'type': 'varchar'},
-    {'name': 'sns_topic_arn', 'json': 'TopicArn', 'type': 'varchar'},
-    {'name': 'sns_message_id', 'json': 'MessageId', 'type': 'varchar'},
-    {'name': 'sns_message', 'json': 'Message', 'type': 'varchar'},
-    {'name': 'eventbridge_source', 'json': 'source', 'type': 'varchar'},
-    {'name': 'eventbridge_id', 'json': 'id', 'type': 'varchar'},
-    {'name': 'eventbridge_detail', 'json': 'detail', 'type': 'json'},
+    {'json': 'Type', 'type': 'varchar'},
+    {'json': 'TopicArn', 'type': 'varchar'},
+    {'json': 'MessageId', 'type': 'varchar'},
+    {'json': 'Message', 'type': 'varchar'},
+    {'json': 'source', 'type': 'varchar'},
+    {'json': 'id', 'type': 'varchar'},
+    {'json': 'detail', 'type': 'json'},
 ] %}
 
+{#- The whole SES record in one parse: its type, every mail field typed, and
+    each possible type object kept as JSON for the per-class models. -#}
+{%- set mail_fields = [] %}
+{%- for column in ses_mail_columns() %}
+    {%- do mail_fields.append(dict(column, json='mail.' ~ column.json)) %}
+{%- endfor %}
 {%- set ses_record_fields = [
-    {'name': 'event_type', 'json': 'eventType', 'type': 'varchar'},
-    {'name': 'notification_type', 'json': 'notificationType', 'type': 'varchar'},
-    {'name': 'mail', 'json': 'mail', 'type': 'json'},
-] %}
+    {'json': 'eventType', 'type': 'varchar'},
+    {'json': 'notificationType', 'type': 'varchar'},
+    {'json': 'mail.timestamp', 'type': 'varchar'},
+] + mail_fields %}
 {%- for event_type in ses_event_types() %}
-    {%- do ses_record_fields.append({'name': event_type.details_key, 'json': event_type.details_key, 'type': 'json'}) %}
+    {%- do ses_record_fields.append({'json': event_type.details_key, 'type': 'json'}) %}
 {%- endfor %}
 
 {#- event publishing names the type in eventType, legacy notifications in notificationType -#}
-{%- set named_event_type = 'coalesce(ses_record_struct.eventType, ses_record_struct.notificationType)' %}
+{%- set named_event_type = 'coalesce(ses_record.eventType, ses_record.notificationType)' %}
 
 with raw_records as (
 
@@ -34,7 +41,7 @@ with raw_records as (
 
 ),
 
-parsed as (
+validated as (
 
     select
         raw_record_id,
@@ -55,7 +62,7 @@ envelopes as (
         record_text,
         is_valid_json,
         case when is_valid_json then {{ ses_json_to_struct('record_text', envelope_fields) }} end as envelope
-    from parsed
+    from validated
 
 ),
 
@@ -78,13 +85,14 @@ unwrapped as (
 
 ),
 
-ses_records as (
+ses_record_texts as (
 
     select
         raw_record_id,
         file_name,
         loaded_at,
         envelope_type,
+        is_valid_json,
         case envelope_type
             when 'sns' then envelope.MessageId
             when 'eventbridge' then envelope.id
@@ -97,17 +105,15 @@ ses_records as (
             and left(ltrim(envelope.Message), 1) = '{'
         ) as is_truncated_sns_message,
         case
-            when envelope_type = 'none' then cast(record_text as json)
-            when envelope_type = 'eventbridge' then envelope.detail
-            when envelope_type = 'sns' and {{ ses_is_valid_json('envelope.Message') }}
-                then cast(envelope.Message as json)
-        end as ses_record,
-        is_valid_json
+            when envelope_type = 'none' then record_text
+            when envelope_type = 'eventbridge' then cast(envelope.detail as varchar)
+            when envelope_type = 'sns' and {{ ses_is_valid_json('envelope.Message') }} then envelope.Message
+        end as ses_record_text
     from unwrapped
 
 ),
 
-ses_record_fields as (
+ses_records as (
 
     select
         raw_record_id,
@@ -117,78 +123,51 @@ ses_record_fields as (
         transport_message_id,
         is_valid_json,
         is_truncated_sns_message,
-        ses_record is not null as has_ses_record,
-        {{ ses_json_to_struct('ses_record', ses_record_fields) }} as ses_record_struct
-    from ses_records
+        ses_record_text is not null as has_ses_record,
+        -- no event id in SES: the record's content is its identity, so a
+        -- redelivery (Firehose, SNS or EventBridge retry) hashes the same while
+        -- a repeat open (another timestamp) does not
+        {{ dbt.hash(ses_json_minified('ses_record_text')) }} as event_id,
+        {{ ses_json_to_struct('ses_record_text', ses_record_fields) }} as ses_record
+    from ses_record_texts
 
 ),
 
 classified as (
 
     select
-        raw_record_id,
-        file_name,
-        loaded_at,
-        envelope_type,
-        transport_message_id,
-        is_valid_json,
-        is_truncated_sns_message,
-        has_ses_record,
-        (
-            ses_record_struct.eventType is null
-            and ses_record_struct.notificationType is not null
-        ) as is_legacy_notification,
+        *,
+        (ses_record.eventType is null and ses_record.notificationType is not null) as is_legacy_notification,
         {{ named_event_type }} as ses_event_type,
-        ses_record_struct.mail,
         case
-            when ses_record_struct.eventType is not null
-                then {{ ses_event_class_from_type('ses_record_struct.eventType') }}
+            when ses_record.eventType is not null
+                then {{ ses_event_class_from_type('ses_record.eventType') }}
             when
-                ses_record_struct.notificationType in (
+                ses_record.notificationType in (
                     {%- for notification_type in ses_legacy_notification_types() -%}
                         '{{ notification_type }}'{{ ', ' if not loop.last }}
                     {%- endfor -%}
                 )
-                then {{ ses_event_class_from_type('ses_record_struct.notificationType') }}
+                then {{ ses_event_class_from_type('ses_record.notificationType') }}
         end as event_class,
         case
             {%- for event_type in ses_event_types() %}
                 when {{ named_event_type }} = '{{ event_type.event_type }}'
-                    then {{ ses_json_unquote_object('ses_record_struct."' ~ event_type.details_key ~ '"') }}
+                    then {{ ses_json_unquote_object('ses_record."' ~ event_type.details_key ~ '"') }}
             {%- endfor %}
-        end as event_details
-    from ses_record_fields
+        end as event_details,
+        nullif(trim(ses_record.mail.messageId), '') as message_id
+    from ses_records
 
 ),
 
-keyed as (
+timed as (
 
     select
-        raw_record_id,
-        file_name,
-        loaded_at,
-        envelope_type,
-        transport_message_id,
-        is_valid_json,
-        is_truncated_sns_message,
-        has_ses_record,
-        is_legacy_notification,
-        ses_event_type,
-        event_class,
-        mail,
-        event_details,
-        nullif(trim(json_extract_string(mail, '$.messageId')), '') as message_id,
+        *,
         {{ ses_parse_timestamp(
-            "coalesce(json_extract_string(event_details, '$.timestamp'), json_extract_string(mail, '$.timestamp'))"
-        ) }} as event_at,
-        -- no event id in SES: the record's content is its identity, so a
-        -- redelivery (Firehose retry, SNS retry, EventBridge retry) hashes the
-        -- same while a repeat open (another timestamp) does not
-        {{ dbt.hash(dbt.concat([
-            'ses_event_type', "'|'",
-            ses_json_minified('mail'), "'|'",
-            "coalesce(" ~ ses_json_minified('event_details') ~ ", '')"
-        ])) }} as event_id
+            "coalesce(json_extract_string(event_details, '$.timestamp'), ses_record.mail.timestamp)"
+        ) }} as event_at
     from classified
 
 ),
@@ -206,7 +185,43 @@ judged as (
             when event_details is null and event_class <> 'send' then 'missing_event_details'
             when event_at is null then 'invalid_timestamp'
         end as rejection_reason
-    from keyed
+    from timed
+
+),
+
+numbered as (
+
+    select
+        *,
+        case when rejection_reason is null then event_id end as valid_event_id,
+        -- the first copy read is the event; later copies are redeliveries
+        row_number() over (
+            partition by case when rejection_reason is null then event_id end
+            order by loaded_at, file_name, raw_record_id
+        ) as copy_number
+    from judged
+
+),
+
+events as (
+
+    select
+        raw_record_id,
+        file_name,
+        loaded_at,
+        envelope_type,
+        transport_message_id,
+        ses_event_type,
+        is_legacy_notification,
+        rejection_reason,
+        valid_event_id is not null and copy_number > 1 as is_duplicate,
+        case when valid_event_id is not null then ses_record end as ses_record,
+        case when valid_event_id is not null then event_class end as event_class,
+        valid_event_id as event_id,
+        case when valid_event_id is not null then message_id end as message_id,
+        case when valid_event_id is not null then event_at end as event_at,
+        case when valid_event_id is not null then coalesce(event_details, cast('{}' as json)) end as event_details
+    from numbered
 
 ),
 
@@ -221,22 +236,18 @@ final as (
         ses_event_type,
         is_legacy_notification,
         rejection_reason,
-        case when rejection_reason is null then event_class end as event_class,
-        case when rejection_reason is null then event_id end as event_id,
-        case when rejection_reason is null then message_id end as message_id,
-        case when rejection_reason is null then event_at end as event_at,
-        case when rejection_reason is null then mail end as mail,
-        case when rejection_reason is null then coalesce(event_details, cast('{}' as json)) end as event_details,
-        -- the first copy read is the event; later copies are redeliveries
-        coalesce(
-            rejection_reason is null
-            and row_number() over (
-                partition by case when rejection_reason is null then event_id end
-                order by loaded_at, file_name, raw_record_id
-            ) > 1,
-            false
-        ) as is_duplicate
-    from judged
+        event_class,
+        event_id,
+        message_id,
+        event_at,
+        {%- for column in ses_mail_columns() if column.name != 'message_id' %}
+            {{ ses_struct_field('ses_record', dict(column, json='mail.' ~ column.json)) }} as {{ column.name }},
+        {%- endfor %}
+        {%- set tags_column = ses_struct_field('ses_record', {'json': 'mail.tags', 'type': 'string_list_map'}) %}
+        {{ ses_tag_value(tags_column, 'ses:configuration-set') }} as configuration_set,
+        event_details,
+        is_duplicate
+    from events
 
 )
 
