@@ -46,16 +46,54 @@
 {%- endmacro %}
 
 
-{#- The configured events location as a SQL string literal: a glob as given,
-    a folder as every file below it, a file as itself. -#}
-{% macro ses_events_location() -%}
+{#- The configured events location as a glob: a glob as given, a folder as
+    every file below it, a file as itself. -#}
+{% macro ses_events_glob() -%}
     {%- set path = var('ses_events_path') | string -%}
     {%- if '*' not in path and '?' not in path and execute -%}
         {%- set folder_glob = path.rstrip('/') ~ '/**' -%}
-        {%- set files_below = run_query("select count(*) from glob('" ~ folder_glob | replace("'", "''") ~ "')").columns[0].values()[0] -%}
+        {%- set files_below = run_query("select count(*) from glob(" ~ ses_string_literal(folder_glob) ~ ")").columns[0].values()[0] -%}
         {%- if files_below > 0 -%}{%- set path = folder_glob -%}{%- endif -%}
     {%- endif -%}
-    '{{ path | replace("'", "''") }}'
+    {{ return(path) }}
+{%- endmacro %}
+
+
+{#- The raw objects this run reads, as a SQL expression for ses_read_lines:
+    on a full build the whole glob; on an incremental build the list of
+    objects the glob matches that `loaded_relation` has no record of, each
+    named by its constant path so DuckDB opens only those. Returns none when
+    there is nothing new. Listing is cheap; an object with no record at all
+    (empty) is listed again each run and read again, at no cost. -#}
+{% macro ses_event_objects_to_read(loaded_relation) -%}
+    {%- set pattern = ses_events_glob() -%}
+    {%- if not is_incremental() -%}
+        {%- if execute -%}
+            {%- set object_count = run_query('select count(*) from glob(' ~ ses_string_literal(pattern) ~ ')').columns[0].values()[0] -%}
+            {%- do log('ses_events_path: ' ~ object_count ~ ' new object(s) to read (full build)', info=true) -%}
+        {%- endif -%}
+        {{ return(ses_string_literal(pattern)) }}
+    {%- endif -%}
+    {%- set new_objects_query -%}
+        select file from glob({{ ses_string_literal(pattern) }})
+        except
+        select distinct file_name from {{ loaded_relation }}
+        order by 1
+    {%- endset -%}
+    {%- set new_objects = run_query(new_objects_query).columns[0].values() | list if execute else [] -%}
+    {%- do log('ses_events_path: ' ~ new_objects | length ~ ' new object(s) to read', info=true) if execute -%}
+    {%- if new_objects | length == 0 -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set literals = [] -%}
+    {%- for path in new_objects -%}{%- do literals.append(ses_string_literal(path)) -%}{%- endfor -%}
+    {{ return('[' ~ literals | join(', ') ~ ']') }}
+{%- endmacro %}
+
+
+{#- A text as a single-quoted SQL string literal. -#}
+{% macro ses_string_literal(text) -%}
+    '{{ text | string | replace("'", "''") }}'
 {%- endmacro %}
 
 
@@ -68,7 +106,7 @@
 
 {% macro default__ses_read_requests(location) -%}
     {%- set path = location | string -%}
-    {%- set quoted_path = "'" ~ path | replace("'", "''") ~ "'" -%}
+    {%- set quoted_path = ses_string_literal(path) -%}
     select
         cast(message_id as varchar) as message_id,
         cast(recipient as varchar) as recipient,

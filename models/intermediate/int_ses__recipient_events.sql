@@ -5,6 +5,12 @@
 -- message's only recipient when it has exactly one, and stay unattributed
 -- (recipient null) otherwise. Events with no recipient at all are kept with a
 -- null recipient, so every event appears at least once.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='message_id',
+    on_schema_change='fail',
+) }}
 
 with events as (
 
@@ -14,14 +20,17 @@ with events as (
         event_class,
         event_at,
         sent_at,
-        event_recipients
+        event_recipients,
+        loaded_at
     from {{ ref('fct_ses_events') }}
+    where {{ ses_is_changed_message() }}
 
 ),
 
 message_recipients as (
 
     select * from {{ ref('int_ses__message_recipients') }}
+    where {{ ses_is_changed_message() }}
 
 ),
 
@@ -114,7 +123,8 @@ final as (
         all_attributions.attribution,
         events.event_class,
         events.event_at,
-        events.sent_at
+        events.sent_at,
+        events.loaded_at
     from all_attributions
     inner join events
         on all_attributions.event_id = events.event_id

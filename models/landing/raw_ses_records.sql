@@ -1,10 +1,24 @@
 -- grain: one physical record read from a raw SES object (a line, or one object
 -- of a line of concatenated objects), kept exactly as written, valid or not
 -- depends_on: {{ source('ses', 'raw_events') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
+
+{%- set objects_to_read = ses_event_objects_to_read(this) %}
 
 with source_lines as (
 
-    {{ ses_read_lines(ses_events_location()) }}
+    {%- if objects_to_read is none %}
+        select
+            cast(null as varchar) as file_name,
+            cast(null as varchar) as line_text
+        where false
+    {%- else %}
+        {{ ses_read_lines(objects_to_read) }}
+    {%- endif %}
 
 ),
 
@@ -17,28 +31,18 @@ records as (
 
 ),
 
-hashed as (
-
-    select
-        file_name,
-        record_text,
-        {{ dbt.hash('record_text') }} as record_hash
-    from records
-
-),
-
 numbered as (
 
     select
         file_name,
         record_text,
-        record_hash,
+        {{ dbt.hash('record_text') }} as record_hash,
         -- identical records in one object are all kept: the occurrence number
         -- tells them apart (rows that tie are identical, so any order will do;
         -- partitioning on a 64-bit hash is cheaper than on the MD5 text, and a
         -- collision only numbers two different texts apart, losing nothing)
         row_number() over (partition by file_name, {{ ses_fast_hash('record_text') }}) as record_occurrence
-    from hashed
+    from records
 
 ),
 

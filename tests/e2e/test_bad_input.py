@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_dbt
+from conftest import FIXTURES_DIR, run_dbt
 
 GOOD_RECORD = b'{"eventType":"Send","mail":{"timestamp":"2026-03-01T10:00:00.000Z","messageId":"m-1"},"send":{}}\n'
 
 
 def build_failure_output(tmp_path: Path, events_path: Path) -> str:
-    build = run_dbt(tmp_path, "build", events_path=events_path)
+    build = run_dbt(tmp_path, "build", events_path=events_path, requests_path=FIXTURES_DIR / "ses_requests.csv")
     assert build.returncode != 0
-    assert "ERROR creating sql table model landing.raw_ses_records" in build.output
+    assert "ERROR creating sql incremental model landing.raw_ses_records" in build.output
+    assert "ERROR=1 " in build.output
     assert "SKIP" in build.output  # downstream models are skipped, not half-built
     return build.output
 

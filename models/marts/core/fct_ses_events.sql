@@ -1,4 +1,9 @@
 -- grain: one distinct SES event, flattened in the proof of concept's layout
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
 
 {%- set summary_fields = [
     {'name': 'bounce_type', 'json': 'bounceType', 'type': 'varchar'},
@@ -15,6 +20,7 @@
 with events as (
 
     select * from {{ ref('stg_ses__events') }}
+    where {{ ses_loaded_since_last_run() }}
 
 ),
 

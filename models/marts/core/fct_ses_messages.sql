@@ -1,21 +1,66 @@
 -- grain: one message_id: every message that has an SES event or an internal
--- request (a message whose Send never arrived still has its row)
+-- request (a message whose Send never arrived still has its row). Rebuilt
+-- message by message: those with new events or a changed request.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='message_id',
+    on_schema_change='fail',
+) }}
 
-with events as (
+{%- set changed_requests = 'select message_id from changed_requests' if is_incremental() else none %}
 
-    select * from {{ ref('fct_ses_events') }}
+with requests as (
+
+    select * from {{ ref('stg_internal__ses_requests') }}
 
 ),
 
-requests as (
+request_totals as (
 
-    select * from {{ ref('stg_internal__ses_requests') }}
+    select
+        message_id,
+        min(region) as region,
+        min(request_time) as request_time,
+        count(distinct recipient) as requested_recipient_count,
+        {{ ses_arg_min(
+            ses_columns_as_string_map(ses_request_attribute_columns()), ['request_time', 'recipient']
+        ) }} as request_attributes
+    from requests
+    group by message_id
+
+),
+
+{%- if is_incremental() %}
+
+changed_requests as (
+
+    -- requests new since the last run, or whose attributes changed
+    select request_totals.message_id
+    from request_totals
+    left join {{ this }} as current_messages
+        on request_totals.message_id = current_messages.message_id
+    where
+        current_messages.message_id is null
+        or current_messages.region is distinct from request_totals.region
+        or current_messages.request_time is distinct from request_totals.request_time
+        or current_messages.requested_recipient_count is distinct from request_totals.requested_recipient_count
+        or current_messages.request_attributes is distinct from request_totals.request_attributes
+
+),
+{%- endif %}
+
+events as (
+
+    select * from {{ ref('fct_ses_events') }}
+    where {{ ses_is_changed_message('message_id', changed_requests) }}
 
 ),
 
 message_recipients as (
 
     select * from {{ ref('int_ses__message_recipients') }}
+    where {{ ses_is_changed_message('message_id', changed_requests) }}
 
 ),
 
@@ -50,7 +95,8 @@ event_totals as (
         {{ ses_arg_max('event_class', latest_first) }} as latest_event_class,
         min(sent_at) as sent_at,
         count(*) as count_events,
-        max(event_at) as last_event_at
+        max(event_at) as last_event_at,
+        max(loaded_at) as loaded_at
     from events
     group by message_id
 
@@ -79,26 +125,12 @@ recipient_counts as (
 
 ),
 
-request_totals as (
-
-    select
-        message_id,
-        min(region) as region,
-        min(request_time) as request_time,
-        count(distinct recipient) as requested_recipient_count,
-        {{ ses_arg_min(
-            ses_columns_as_string_map(ses_request_attribute_columns()), ['request_time', 'recipient']
-        ) }} as request_attributes
-    from requests
-    group by message_id
-
-),
-
 message_ids as (
 
     select message_id from event_totals
     union
     select message_id from request_totals
+    where {{ ses_is_changed_message('message_id', changed_requests) }}
 
 ),
 
@@ -127,7 +159,8 @@ final as (
         {{ ses_seconds_between('event_totals.sent_at', 'event_totals.first_click_at') }} as seconds_to_first_click,
         event_totals.last_event_at,
         journeys.journey_path,
-        coalesce({{ ses_lifecycle_status('event_totals.latest_event_class') }}, 'requested') as latest_status
+        coalesce({{ ses_lifecycle_status('event_totals.latest_event_class') }}, 'requested') as latest_status,
+        event_totals.loaded_at
     from message_ids
     left join event_totals
         on message_ids.message_id = event_totals.message_id

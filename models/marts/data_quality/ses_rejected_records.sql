@@ -1,15 +1,21 @@
 -- grain: one raw record that could not become an SES event, with the reason
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
 
 with records as (
 
     select * from {{ ref('base_ses__records') }}
-    where rejection_reason is not null
+    where rejection_reason is not null and {{ ses_loaded_since_last_run() }}
 
 ),
 
 raw_records as (
 
     select * from {{ ref('raw_ses_records') }}
+    where {{ ses_loaded_since_last_run() }}
 
 ),
 

@@ -1,10 +1,18 @@
 -- grain: one event per (message_id, recipient) it is attributed to, numbered
 -- in time order; ties are broken by SES lifecycle order (send before delivery
--- before open before click), then by event_id, so the order is deterministic
+-- before open before click), then by event_id, so the order is deterministic.
+-- Rebuilt message by message: a late event can renumber a whole journey.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='message_id',
+    on_schema_change='fail',
+) }}
 
 with recipient_events as (
 
     select * from {{ ref('int_ses__recipient_events') }}
+    where {{ ses_is_changed_message() }}
 
 ),
 
@@ -137,7 +145,8 @@ final as (
         delays.delay_type,
         complaints.complaint_feedback_type,
         recipient_diagnostics.smtp_status,
-        recipient_diagnostics.diagnostic_code
+        recipient_diagnostics.diagnostic_code,
+        timed_steps.loaded_at
     from timed_steps
     left join clicks on timed_steps.event_id = clicks.event_id
     left join opens on timed_steps.event_id = opens.event_id

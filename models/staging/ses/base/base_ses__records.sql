@@ -1,6 +1,11 @@
 -- grain: one raw record, unwrapped from its envelope (SNS, EventBridge or none)
 -- into one canonical SES record with its mail fields typed, or marked with the
 -- reason it cannot be one
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
 
 {%- set envelope_fields = [
     {'json': 'Type', 'type': 'varchar'},
@@ -38,6 +43,7 @@ with raw_records as (
         loaded_at,
         record_text
     from {{ ref('raw_ses_records') }}
+    where {{ ses_loaded_since_last_run() }}
 
 ),
 
@@ -189,17 +195,36 @@ judged as (
 
 ),
 
+{%- if is_incremental() %}
+
+events_already_loaded as (
+
+    select distinct event_id from {{ this }}
+    where event_id is not null
+
+),
+{%- endif %}
+
 numbered as (
 
     select
-        *,
-        case when rejection_reason is null then event_id end as valid_event_id,
+        judged.*,
+        case when judged.rejection_reason is null then judged.event_id end as valid_event_id,
+        {%- if is_incremental() %}
+            events_already_loaded.event_id is not null as was_loaded_before,
+        {%- else %}
+            false as was_loaded_before,
+        {%- endif %}
         -- the first copy read is the event; later copies are redeliveries
         row_number() over (
-            partition by case when rejection_reason is null then event_id end
-            order by loaded_at, file_name, raw_record_id
+            partition by case when judged.rejection_reason is null then judged.event_id end
+            order by judged.loaded_at, judged.file_name, judged.raw_record_id
         ) as copy_number
     from judged
+    {%- if is_incremental() %}
+        left join events_already_loaded
+            on judged.event_id = events_already_loaded.event_id
+    {%- endif %}
 
 ),
 
@@ -214,7 +239,7 @@ events as (
         ses_event_type,
         is_legacy_notification,
         rejection_reason,
-        valid_event_id is not null and copy_number > 1 as is_duplicate,
+        valid_event_id is not null and (copy_number > 1 or was_loaded_before) as is_duplicate,
         case when valid_event_id is not null then ses_record end as ses_record,
         case when valid_event_id is not null then event_class end as event_class,
         valid_event_id as event_id,

@@ -1,0 +1,282 @@
+"""Incremental builds: only new objects are read, late and redelivered data
+change exactly what they should, a second run changes nothing, the result
+equals a full refresh table by table, and a build killed with SIGKILL at any
+point is caught up by the next run."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import DBT, PROJECT_DIR, assert_built, run_dbt
+
+MARTS = [
+    "marts.fct_ses_events",
+    "marts.fct_ses_messages",
+    "marts.fct_ses_message_recipients",
+    "marts.ses_message_pivot",
+    "marts.ses_region_summary",
+    "marts.ses_journeys",
+    "marts.ses_opened_not_clicked",
+    "marts.ses_rejected_records",
+]
+# Bookkeeping that records when and from which copy a row was loaded: it
+# legitimately differs between an incremental history and a full refresh.
+BOOKKEEPING_COLUMNS = {"loaded_at", "file_name", "transport_message_id"}
+LATE_OPEN_DAYS = 40
+
+
+def generate(out_dir: Path, messages: int, seed: int) -> Path:
+    subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "scripts" / "generate_ses_data.py"), "--out", str(out_dir),
+         "--messages", str(messages), "--seed", str(seed), "--quiet"],
+        check=True,
+    )
+    return out_dir
+
+
+def objects_in_arrival_order(events_dir: Path) -> list[Path]:
+    """Firehose keys sort by arrival time."""
+    return sorted(path for path in events_dir.rglob("*") if path.is_file())
+
+
+def copy_objects(objects: list[Path], source_dir: Path, target_dir: Path) -> None:
+    for path in objects:
+        target = target_dir / path.relative_to(source_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+
+
+def first_open_record(events_dir: Path) -> dict:
+    """The first plain Open record (bare, type object as an object, UTC times)."""
+    for path in objects_in_arrival_order(events_dir):
+        text = gzip.decompress(path.read_bytes()).decode() if path.suffix == ".gz" else path.read_text()
+        for line in text.splitlines():
+            if line.startswith('{"eventType":"Open"') and json_valid(line):
+                record = json.loads(line)
+                if isinstance(record.get("open"), dict) and record["mail"]["timestamp"].endswith("Z"):
+                    return record
+    raise AssertionError("no plain Open record in the generated data")
+
+
+def json_valid(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def late_open_for(open_record: dict) -> dict:
+    """The same message opened again LATE_OPEN_DAYS days after it was sent."""
+    late = json.loads(json.dumps(open_record))
+    sent_at = dt.datetime.fromisoformat(late["mail"]["timestamp"].replace("Z", "+00:00"))
+    late_at = sent_at + dt.timedelta(days=LATE_OPEN_DAYS)
+    late["open"]["timestamp"] = late_at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{late_at.microsecond // 1000:03d}Z"
+    late["open"]["ipAddress"] = "198.51.100.40"
+    return late
+
+
+def mart_rows(database: Path, table: str) -> collections.Counter:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        columns = [
+            name for (name,) in connection.execute(
+                "select column_name from information_schema.columns where table_schema = ? and table_name = ?"
+                " order by ordinal_position",
+                table.split("."),
+            ).fetchall()
+            if name not in BOOKKEEPING_COLUMNS
+        ]
+        quoted = ", ".join(f'"{column}"' for column in columns)
+        # lists and maps are unhashable: count rows by their printed form
+        return collections.Counter(repr(row) for row in connection.execute(f"select {quoted} from {table}").fetchall())
+
+
+def assert_same_marts(left: Path, right: Path) -> None:
+    for table in MARTS:
+        left_rows, right_rows = mart_rows(left, table), mart_rows(right, table)
+        assert left_rows == right_rows, (
+            f"{table}: {sum((left_rows - right_rows).values())} rows only in {left.name}, "
+            f"{sum((right_rows - left_rows).values())} only in {right.name}"
+        )
+
+
+def new_objects_read(build_output: str) -> int:
+    return int(re.search(r"ses_events_path: (\d+) new object\(s\) to read", build_output).group(1))
+
+
+@pytest.fixture(scope="module")
+def batches(tmp_path_factory):
+    """Generated objects split into three arrival batches, plus the troublemakers
+    of the third: an object landing late under an old hour folder, a whole
+    object redelivered under a new key, old records inside a new object, and
+    an Open 40 days after its send."""
+    work_dir = tmp_path_factory.mktemp("incremental")
+    data_dir = generate(work_dir / "generated", messages=1200, seed=11)
+    source = data_dir / "ses_events"
+    objects = objects_in_arrival_order(source)
+    first, second = objects[: len(objects) // 2], objects[len(objects) // 2: len(objects) * 4 // 5]
+    third = objects[len(objects) * 4 // 5:]
+    extra_dir = work_dir / "extra"
+    late_object_under_old_folder = extra_dir / first[0].relative_to(source).parent / "ses-events-stream-1-late-object.gz"
+    late_object_under_old_folder.parent.mkdir(parents=True)
+    shutil.copyfile(third[-1], late_object_under_old_folder)
+    redelivered = extra_dir / "2030/01/01/00/ses-events-stream-1-2030-01-01-00-00-00-redelivered.gz"
+    redelivered.parent.mkdir(parents=True)
+    shutil.copyfile(first[1], redelivered)
+    repeated_records = gzip.decompress(first[2].read_bytes()).decode().splitlines(keepends=True)[:3]
+    late_open = late_open_for(first_open_record(source))
+    late_text = "".join(repeated_records) + json.dumps(late_open, separators=(",", ":")) + "\n"
+    mixed = extra_dir / "2030/01/01/01/ses-events-stream-1-2030-01-01-01-00-00-old-records-and-late-open.gz"
+    mixed.parent.mkdir(parents=True)
+    mixed.write_bytes(gzip.compress(late_text.encode(), mtime=0))
+    return {
+        "work_dir": work_dir,
+        "data_dir": data_dir,
+        "source": source,
+        "batches": [first, second, third[:-1]],
+        "extra_dir": extra_dir,
+        "extra_objects": [late_object_under_old_folder, redelivered, mixed],
+        "late_open_message": late_open["mail"]["messageId"],
+    }
+
+
+@pytest.fixture(scope="module")
+def incremental_history(batches):
+    """Build after each batch arrives, then once more with nothing new."""
+    work_dir, source = batches["work_dir"], batches["source"]
+    landing = work_dir / "landing"
+    database = work_dir / "incremental.duckdb"
+    requests = batches["data_dir"] / "ses_requests.csv"
+    outputs = []
+    for batch in batches["batches"]:
+        copy_objects(batch, source, landing)
+        outputs.append(run_dbt(work_dir, "build", events_path=landing, requests_path=requests, database=database))
+    copy_objects(batches["extra_objects"], batches["extra_dir"], landing)
+    outputs.append(run_dbt(work_dir, "build", events_path=landing, requests_path=requests, database=database))
+    for build in outputs:
+        assert_built(build)
+    return {"landing": landing, "database": database, "requests": requests, "outputs": outputs}
+
+
+def test_each_run_reads_only_new_objects(batches, incremental_history) -> None:
+    expected = [len(batch) for batch in batches["batches"]] + [len(batches["extra_objects"])]
+    assert [new_objects_read(build.output) for build in incremental_history["outputs"]] == expected
+
+
+def test_incremental_equals_ground_truth(batches, incremental_history) -> None:
+    """Redelivered objects and repeated records add duplicates, never events;
+    the late open is the one event the generator did not write."""
+    truth = json.loads((batches["data_dir"] / "ground_truth.json").read_text())
+    with duckdb.connect(str(incremental_history["database"]), read_only=True) as connection:
+        per_class = dict(connection.execute("select event_class, count(*) from marts.fct_ses_events group by 1").fetchall())
+        messages = connection.execute("select count(distinct message_id) from marts.fct_ses_events").fetchall()[0][0]
+        duplicates = connection.execute("select count(*) from staging.base_ses__records where is_duplicate").fetchall()[0][0]
+    assert per_class == dict(truth["events_per_class"], open=truth["events_per_class"]["open"] + 1)
+    assert messages == truth["messages"]
+    assert duplicates > truth["duplicate_records"]
+
+
+def test_late_open_updates_every_mart(batches, incremental_history) -> None:
+    message_id = batches["late_open_message"]
+    with duckdb.connect(str(incremental_history["database"]), read_only=True) as connection:
+        def scalar(sql: str):
+            return connection.execute(sql, [message_id]).fetchall()[0][0]
+        late_open_at = scalar("select max(event_at) from marts.fct_ses_events where message_id = ? and event_class = 'open'")
+        assert (late_open_at - scalar("select sent_at from marts.fct_ses_messages where message_id = ?")).days == LATE_OPEN_DAYS
+        assert scalar("select last_event_at from marts.fct_ses_messages where message_id = ?") == late_open_at
+        opens = scalar("select count(*) from marts.fct_ses_events where message_id = ? and event_class = 'open'")
+        assert scalar("select count_opens from marts.fct_ses_messages where message_id = ?") == opens
+        assert scalar("select opens from marts.ses_message_pivot where message_id = ?") == opens
+        assert scalar("select max(event_at) from marts.ses_journeys where message_id = ?") == late_open_at
+        # the late open is the last step of its journey
+        assert scalar(
+            "select event_class from marts.ses_journeys where message_id = ? order by step_number desc limit 1"
+        ) == "open"
+        assert scalar(
+            "select event_at from marts.ses_journeys where message_id = ? order by step_number desc limit 1"
+        ) == late_open_at
+
+
+def test_second_run_with_nothing_new_changes_nothing(batches, incremental_history, tmp_path) -> None:
+    snapshot = tmp_path / "before.duckdb"
+    shutil.copyfile(incremental_history["database"], snapshot)
+    build = run_dbt(
+        batches["work_dir"], "build", events_path=incremental_history["landing"],
+        requests_path=incremental_history["requests"], database=incremental_history["database"],
+    )
+    assert_built(build)
+    assert new_objects_read(build.output) == 0
+    with duckdb.connect(str(incremental_history["database"]), read_only=True) as connection:
+        connection.execute(f"attach '{snapshot}' as before (read_only)")
+        for table in MARTS + ["landing.raw_ses_records", "staging.base_ses__records"]:
+            changed = connection.execute(
+                f"select count(*) from ((select * from {table} except all select * from before.{table})"
+                f" union all (select * from before.{table} except all select * from {table}))"
+            ).fetchall()[0][0]
+            assert changed == 0, table
+
+
+def test_full_refresh_equals_incremental(batches, incremental_history) -> None:
+    work_dir = batches["work_dir"] / "full_refresh"
+    work_dir.mkdir()
+    full = run_dbt(
+        work_dir, "build", "--full-refresh", events_path=incremental_history["landing"],
+        requests_path=incremental_history["requests"],
+    )
+    assert_built(full)
+    assert_same_marts(incremental_history["database"], full.database)
+
+
+def run_until_model_starts_then_kill(command: list[str], environment: dict, model: str) -> bool:
+    """Start a build and SIGKILL it just after `model` starts; True if it was
+    killed there (False if the build ended first)."""
+    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=environment,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in process.stdout:
+        if re.search(rf"START sql \w+ model {re.escape(model)} ", line):
+            time.sleep(0.2)
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            return True
+    process.wait()
+    return False
+
+
+def test_killed_builds_catch_up(batches, incremental_history, tmp_path) -> None:
+    """SIGKILL builds inside each stage, the first one before any table exists;
+    after one more run the marts equal an uninterrupted build of the same objects."""
+    landing, requests = incremental_history["landing"], incremental_history["requests"]
+    database = tmp_path / "killed.duckdb"
+    environment = {**os.environ, "SES_DUCKDB_PATH": str(database)}
+    command = [
+        str(DBT), "build", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+        "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
+        "--vars", json.dumps({"ses_events_path": str(landing), "ses_requests_path": str(requests)}),
+    ]
+    kill_points = [
+        "landing.raw_ses_records",
+        "staging.base_ses__records",
+        "marts.fct_ses_events",
+        "staging.int_ses__recipient_events",
+        "marts.fct_ses_messages",
+        "marts.ses_journeys",
+    ]
+    for model in kill_points:
+        assert run_until_model_starts_then_kill(command, environment, model), f"the build ended before {model}"
+    recovered = run_dbt(tmp_path, "build", events_path=landing, requests_path=requests, database=database)
+    assert_built(recovered)
+    assert_same_marts(database, incremental_history["database"])
