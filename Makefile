@@ -11,13 +11,14 @@ DEMO_MESSAGES ?= 2000
 DEMO_SEED ?= 42
 export SES_DUCKDB_PATH ?= ses_analytics.duckdb
 
-.PHONY: demo test lint unit-tests data build docs clean help
+.PHONY: demo test lint data build bench clean help
 
 help:
 	@echo "make demo   generate sample SES data, build every model, print what was built"
 	@echo "make test   lint the SQL and run the whole test suite"
 	@echo "make data   (re)generate the sample data only"
 	@echo "make build  dbt build on the configured data"
+	@echo "make bench  benchmark at SIZE events (default 1000000): full, no-op, +1% incremental, reference script"
 	@echo "make clean  remove the virtualenv, build artifacts, sample data and database"
 
 $(INSTALLED): requirements.txt
@@ -47,4 +48,9 @@ test: $(INSTALLED) lint
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) target logs data ses_analytics.duckdb ses_analytics.duckdb.wal
+	rm -rf $(VENV) target logs data .bench ses_analytics.duckdb ses_analytics.duckdb.wal ses_analytics.duckdb.tmp
+
+SIZE ?= 1000000
+
+bench: $(INSTALLED)
+	$(BIN)/python scripts/benchmark/run.py --events $(SIZE)

@@ -23,7 +23,7 @@
         auto_detect = false,
         filename = true,
         compression = 'auto',
-        max_line_size = 67108864
+        max_line_size = {{ var('ses_max_record_line_bytes') }}
     )
     where trim(line_text) <> ''
 {%- endmacro %}

@@ -88,10 +88,7 @@ event_totals as (
         message_id,
         {{ ses_event_class_aggregates('events') }}
         -- the Send carries the fullest mail object; other events may lack headers
-        {%- for column in ['source', 'subject', 'configuration_set', 'tags'] %}
-            {{ ses_arg_min(column, send_first) }} as {{ column }},
-        {%- endfor %}
-        {{ ses_arg_min('account', send_first) }} as sending_account_id,
+        {{ ses_arg_min('event_id', send_first) }} as mail_event_id,
         {{ ses_arg_max('event_class', latest_first) }} as latest_event_class,
         min(sent_at) as sent_at,
         count(*) as count_events,
@@ -99,6 +96,23 @@ event_totals as (
         max(loaded_at) as loaded_at
     from events
     group by message_id
+
+),
+
+mail_attributes as (
+
+    -- attributes of one event per message, joined back rather than aggregated:
+    -- carrying maps through an aggregate is slow
+    select
+        event_totals.message_id,
+        events.source,
+        events.subject,
+        events.configuration_set,
+        events.tags,
+        events.account as sending_account_id
+    from event_totals
+    inner join events
+        on event_totals.mail_event_id = events.event_id
 
 ),
 
@@ -139,11 +153,11 @@ final as (
     select
         message_ids.message_id,
         event_totals.sent_at,
-        event_totals.source,
-        event_totals.subject,
-        event_totals.configuration_set,
-        event_totals.tags,
-        event_totals.sending_account_id,
+        mail_attributes.source,
+        mail_attributes.subject,
+        mail_attributes.configuration_set,
+        mail_attributes.tags,
+        mail_attributes.sending_account_id,
         coalesce(recipient_counts.recipient_count, 0) as recipient_count,
         recipient_counts.recipients,
         request_totals.message_id is not null as was_requested,
@@ -164,6 +178,8 @@ final as (
     from message_ids
     left join event_totals
         on message_ids.message_id = event_totals.message_id
+    left join mail_attributes
+        on message_ids.message_id = mail_attributes.message_id
     left join recipient_counts
         on message_ids.message_id = recipient_counts.message_id
     left join request_totals
