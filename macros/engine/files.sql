@@ -39,7 +39,7 @@
 
 {% macro default__ses_split_concatenated_records(line_column) -%}
     case
-        when {{ ses_is_valid_json(line_column) }} or not regexp_matches({{ line_column }}, '\}\s*\{')
+        when not regexp_matches({{ line_column }}, '\}\s*\{') or {{ ses_is_valid_json(line_column) }}
             then [{{ line_column }}]
         else string_split(regexp_replace({{ line_column }}, '\}\s*\{', '}' || chr(0) || '{', 'g'), chr(0))
     end

@@ -36,11 +36,11 @@ numbered as (
     select
         file_name,
         record_text,
-        {{ dbt.hash('record_text') }} as record_hash,
+        {{ ses_fast_hash('record_text') }} as record_hash,
         -- identical records in one object are all kept: the occurrence number
         -- tells them apart (rows that tie are identical, so any order will do;
-        -- partitioning on a 64-bit hash is cheaper than on the MD5 text, and a
-        -- collision only numbers two different texts apart, losing nothing)
+        -- a hash collision only numbers two different texts apart, so the key
+        -- (file, hash, occurrence) stays unique and nothing is lost)
         row_number() over (partition by file_name, {{ ses_fast_hash('record_text') }}) as record_occurrence
     from records
 
@@ -51,7 +51,7 @@ final as (
     select
         {{ dbt.hash(dbt.concat(['file_name', "'#'", 'record_hash', "'#'", 'record_occurrence'])) }} as raw_record_id,
         file_name,
-        record_hash,
+        cast(record_hash as {{ dbt.type_string() }}) as record_hash,
         cast(record_occurrence as integer) as record_occurrence,
         record_text,
         {{ ses_current_utc_timestamp() }} as loaded_at

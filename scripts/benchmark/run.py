@@ -93,6 +93,19 @@ def link_objects(objects: list[Path], source: Path, target: Path) -> None:
         os.link(path, destination)
 
 
+def newest_objects_holding(objects: list[Path], share: float) -> list[Path]:
+    """The newest objects (keys sort by arrival) that together hold about
+    `share` of the bytes, hence of the records. The newest objects also carry
+    the late events of older messages."""
+    total = sum(path.stat().st_size for path in objects)
+    held_back: list[Path] = []
+    for path in reversed(objects):
+        if sum(held.stat().st_size for held in held_back) >= share * total:
+            break
+        held_back.insert(0, path)
+    return held_back
+
+
 def count_events(database: Path, table: str = "marts.fct_ses_events") -> int:
     with duckdb.connect(str(database), read_only=True) as connection:
         return connection.execute(f"select count(*) from {table}").fetchall()[0][0]
@@ -111,7 +124,7 @@ def main() -> int:
     data_dir = generated_data(arguments.events)
     source = data_dir / "ses_events"
     objects = sorted(path for path in source.rglob("*") if path.is_file())
-    held_back = objects[len(objects) - max(1, round(len(objects) * INCREMENT_SHARE)):]
+    held_back = newest_objects_holding(objects, INCREMENT_SHARE)
     run_dir = BENCH_DIR / f"run-{arguments.events}"
     shutil.rmtree(run_dir, ignore_errors=True)
     landing = run_dir / "ses_events"
@@ -138,6 +151,10 @@ def main() -> int:
 
     seconds, peak = measure("no-op", dbt_command, environment, run_dir / "noop.log")
     results.append(Measurement("dbt run, nothing new", seconds, 0, peak))
+
+    startup_command = dbt_command + ["--select", "config.materialized:seed"]
+    seconds, peak = measure("dbt start-up", startup_command, environment, run_dir / "startup.log")
+    results.append(Measurement("dbt start-up (selects nothing)", seconds, 0, peak))
 
     reference_database = run_dir / "reference.duckdb"
     reference_sql = (
@@ -183,7 +200,7 @@ def main() -> int:
 
 
 def print_report(arguments, results: list[Measurement], objects: int, held_back: int, late_events: int) -> None:
-    full, noop, reference, incremental = results[0], results[1], results[2], results[3]
+    full, noop, startup, reference, incremental = results[:5]
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     print(f"\nSES analytics benchmark: {full.events:,} events in {objects - held_back:,} objects, "
@@ -199,7 +216,8 @@ def print_report(arguments, results: list[Measurement], objects: int, held_back:
     print()
     print(f"full build / reference script:   {full.seconds / reference.seconds:.2f}x  (target <= 1.5x)")
     print(f"incremental (+1%) / full build:  {incremental.seconds / full.seconds:.1%}  (target <= 10%)")
-    print(f"no-op rebuild / full build:      {noop.seconds / full.seconds:.1%}  (target <= 5% plus dbt start-up)")
+    print(f"no-op rebuild / full build:      {noop.seconds / full.seconds:.1%}; less dbt's start-up "
+          f"({startup.seconds:.1f} s): {(noop.seconds - startup.seconds) / full.seconds:.1%}  (target <= 5%)")
     print(f"peak memory, full build:         {full.peak_rss_mb:,.0f} MB  (target <= 2048 MB at 1M events)")
 
 

@@ -24,6 +24,7 @@ clicks as (
         user_agent,
         ip_address
     from {{ ref('stg_ses__clicks') }}
+    where {{ ses_is_changed_message() }}
 
 ),
 
@@ -34,6 +35,7 @@ opens as (
         user_agent,
         ip_address
     from {{ ref('stg_ses__opens') }}
+    where {{ ses_is_changed_message() }}
 
 ),
 
@@ -43,6 +45,7 @@ deliveries as (
         event_id,
         smtp_response
     from {{ ref('stg_ses__deliveries') }}
+    where {{ ses_is_changed_message() }}
 
 ),
 
@@ -53,6 +56,7 @@ complaints as (
         complaint_feedback_type,
         user_agent
     from {{ ref('stg_ses__complaints') }}
+    where {{ ses_is_changed_message() }}
 
 ),
 
@@ -62,6 +66,7 @@ delays as (
         event_id,
         delay_type
     from {{ ref('stg_ses__delivery_delays') }}
+    where {{ ses_is_changed_message() }}
 
 ),
 
@@ -72,6 +77,7 @@ bounces as (
         bounce_type,
         bounce_sub_type
     from {{ ref('stg_ses__bounces') }}
+    where {{ ses_is_changed_message() }}
 
 ),
 
@@ -82,11 +88,13 @@ recipient_statuses as (
         event_id,
         {{ ses_unnest('bounced_recipients') }} as recipient_status
     from {{ ref('stg_ses__bounces') }}
+    where {{ ses_is_changed_message() }}
     union all
     select
         event_id,
         {{ ses_unnest('delayed_recipients') }} as recipient_status
     from {{ ref('stg_ses__delivery_delays') }}
+    where {{ ses_is_changed_message() }}
 
 ),
 
