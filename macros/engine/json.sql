@@ -96,24 +96,6 @@
 {%- endmacro %}
 
 
-{#- SQL data type of a column from the spec, as written in contracts. -#}
-{% macro ses_column_data_type(column) -%}
-    {%- set sql_types = {
-        'varchar': 'varchar',
-        'bigint': 'bigint',
-        'boolean': 'boolean',
-        'json': 'json',
-        'timestamp': 'timestamp',
-        'varchar_list': 'varchar[]',
-        'string_list_map': 'map(varchar, varchar[])',
-    } -%}
-    {%- if column.type == 'struct_list' -%}
-        struct({% for field in column.fields %}{{ field[0] }} {{ sql_types[field[2]] }}{{ ', ' if not loop.last }}{% endfor %})[]
-    {%- else -%}
-        {{ sql_types[column.type] }}
-    {%- endif -%}
-{%- endmacro %}
-
 
 {#- The first value of a tag (tags map each key to an array of strings). -#}
 {% macro ses_tag_value(tags_column, tag_key) -%}

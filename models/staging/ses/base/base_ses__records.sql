@@ -210,6 +210,8 @@ numbered as (
     select
         judged.*,
         case when judged.rejection_reason is null then judged.event_id end as valid_event_id,
+        -- a rejected record keeps its reason and nothing parsed from it
+        case when judged.rejection_reason is null then judged.ses_record end as valid_ses_record,
         {%- if is_incremental() %}
             events_already_loaded.event_id is not null as was_loaded_before,
         {%- else %}
@@ -228,28 +230,6 @@ numbered as (
 
 ),
 
-events as (
-
-    select
-        raw_record_id,
-        file_name,
-        loaded_at,
-        envelope_type,
-        transport_message_id,
-        ses_event_type,
-        is_legacy_notification,
-        rejection_reason,
-        valid_event_id is not null and (copy_number > 1 or was_loaded_before) as is_duplicate,
-        case when valid_event_id is not null then ses_record end as ses_record,
-        case when valid_event_id is not null then event_class end as event_class,
-        valid_event_id as event_id,
-        case when valid_event_id is not null then message_id end as message_id,
-        case when valid_event_id is not null then event_at end as event_at,
-        case when valid_event_id is not null then coalesce(event_details, cast('{}' as json)) end as event_details
-    from numbered
-
-),
-
 final as (
 
     select
@@ -261,18 +241,18 @@ final as (
         ses_event_type,
         is_legacy_notification,
         rejection_reason,
-        event_class,
-        event_id,
-        message_id,
-        event_at,
+        case when valid_event_id is not null then event_class end as event_class,
+        valid_event_id as event_id,
+        case when valid_event_id is not null then message_id end as message_id,
+        case when valid_event_id is not null then event_at end as event_at,
         {%- for column in ses_mail_columns() if column.name != 'message_id' %}
-            {{ ses_struct_field('ses_record', dict(column, json='mail.' ~ column.json)) }} as {{ column.name }},
+            {{ ses_struct_field('valid_ses_record', dict(column, json='mail.' ~ column.json)) }} as {{ column.name }},
         {%- endfor %}
-        {%- set tags_column = ses_struct_field('ses_record', {'json': 'mail.tags', 'type': 'string_list_map'}) %}
+        {%- set tags_column = ses_struct_field('valid_ses_record', {'json': 'mail.tags', 'type': 'string_list_map'}) %}
         {{ ses_tag_value(tags_column, 'ses:configuration-set') }} as configuration_set,
-        event_details,
-        is_duplicate
-    from events
+        case when valid_event_id is not null then coalesce(event_details, cast('{}' as json)) end as event_details,
+        valid_event_id is not null and (copy_number > 1 or was_loaded_before) as is_duplicate
+    from numbered
 
 )
 
