@@ -91,6 +91,22 @@
 {%- endmacro %}
 
 
+{#- A version stamp of the files at a location (a path or a glob), as a SQL
+    scalar: it changes when a file appears, goes, or changes size or
+    modification time. Reading the metadata opens no file, so it tells cheaply
+    whether the send log must be read again. -#}
+{% macro ses_files_version(location) -%}
+    {{ return(adapter.dispatch('ses_files_version', 'ses_analytics')(location)) }}
+{%- endmacro %}
+
+{% macro default__ses_files_version(location) -%}
+    (
+        select md5(string_agg(filename || ':' || size || ':' || last_modified, ',' order by filename))
+        from read_blob({{ ses_string_literal(location) }})
+    )
+{%- endmacro %}
+
+
 {#- A text as a single-quoted SQL string literal. -#}
 {% macro ses_string_literal(text) -%}
     '{{ text | string | replace("'", "''") }}'

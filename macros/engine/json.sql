@@ -137,6 +137,16 @@
 {%- endmacro %}
 
 
+{#- The first element of a list (null for an empty or null list). -#}
+{% macro ses_list_first(list_column) -%}
+    {{ return(adapter.dispatch('ses_list_first', 'ses_analytics')(list_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_list_first(list_column) -%}
+    list_extract({{ list_column }}, 1)
+{%- endmacro %}
+
+
 {#- A sorted list of the distinct values of a column, as an aggregate. -#}
 {% macro ses_sorted_list_agg(column) -%}
     {{ return(adapter.dispatch('ses_sorted_list_agg', 'ses_analytics')(column)) }}
@@ -172,6 +182,17 @@
 
 {% macro default__ses_fast_hash(text_column) -%}
     hash({{ text_column }})
+{%- endmacro %}
+
+
+{#- A fast 64-bit hash of several columns together, for telling whether a
+    row changed. -#}
+{% macro ses_row_hash(columns) -%}
+    {{ return(adapter.dispatch('ses_row_hash', 'ses_analytics')(columns)) }}
+{%- endmacro %}
+
+{% macro default__ses_row_hash(columns) -%}
+    hash({{ columns | join(', ') }})
 {%- endmacro %}
 
 

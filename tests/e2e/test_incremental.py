@@ -280,3 +280,60 @@ def test_killed_builds_catch_up(batches, incremental_history, tmp_path) -> None:
     recovered = run_dbt(tmp_path, "build", events_path=landing, requests_path=requests, database=database)
     assert_built(recovered)
     assert_same_marts(database, incremental_history["database"])
+
+
+def test_changed_send_log_updates_only_its_messages(batches, incremental_history, tmp_path) -> None:
+    """The send log rewritten between runs: one message moved to another
+    region, a recipient added to another, and a request for a message SES
+    never reported on. The next run reloads just those three messages, every
+    mart shows the change, and the result equals a full refresh."""
+    database = tmp_path / "requests_changed.duckdb"
+    shutil.copyfile(incremental_history["database"], database)
+    header, *rows = incremental_history["requests"].read_text().splitlines()
+    assert header == "message_id,recipient,request_time,region,campaign"
+    moved = rows[0].split(",")[0]
+    widened_row = next(row.split(",") for row in rows if row.split(",")[0] != moved)
+    widened = widened_row[0]
+    widened_recipients = sum(1 for row in rows if row.split(",")[0] == widened)
+    changed_rows = [
+        ",".join([*fields[:3], "ZZ-MOVED", *fields[4:]]) if fields[0] == moved else row
+        for row, fields in ((row, row.split(",")) for row in rows)
+    ]
+    changed_rows.append(",".join([widened, "added.recipient@example.org", *widened_row[2:]]))
+    changed_rows.append("never-reported-message,nobody@example.org,2024-03-05T00:00:00.000Z,ZZ-NEW,test")
+    requests = tmp_path / "ses_requests.csv"
+    requests.write_text("\n".join([header, *changed_rows]) + "\n")
+
+    build = run_dbt(tmp_path, "build", events_path=incremental_history["landing"], requests_path=requests,
+                    database=database)
+    assert_built(build)
+    assert new_objects_read(build.output) == 0
+    with duckdb.connect(str(database), read_only=True) as connection:
+        def query(sql: str, *parameters):
+            return connection.execute(sql, list(parameters)).fetchall()
+        reloaded = {message_id for (message_id,) in query(
+            "select distinct message_id from staging.int_ses__requests"
+            " where loaded_at = (select max(loaded_at) from staging.int_ses__requests)"
+        )}
+        assert reloaded == {moved, widened, "never-reported-message"}
+        assert query("select region from marts.fct_ses_messages where message_id = ?", moved) == [("ZZ-MOVED",)]
+        assert query(
+            "select requested_recipient_count from marts.fct_ses_messages where message_id = ?", widened
+        ) == [(widened_recipients + 1,)]
+        assert query(
+            "select was_requested, count_events, latest_status from marts.fct_ses_messages where message_id = ?",
+            "never-reported-message",
+        ) == [(True, 0, "requested")]
+        assert query(
+            "select was_requested, was_addressed from marts.fct_ses_message_recipients"
+            " where message_id = ? and recipient = 'added.recipient@example.org'", widened,
+        ) == [(True, False)]
+        assert query(
+            "select region, messages from marts.ses_region_summary where region like 'ZZ-%' order by region"
+        ) == [("ZZ-MOVED", 1), ("ZZ-NEW", 1)]
+
+    (tmp_path / "full").mkdir()
+    full = run_dbt(tmp_path / "full", "build", "--full-refresh", events_path=incremental_history["landing"],
+                   requests_path=requests)
+    assert_built(full)
+    assert_same_marts(database, full.database)

@@ -2,7 +2,7 @@
 -- recipient an event names, and every requested recipient. Opens, clicks and
 -- subscriptions count for a recipient only when the message had exactly one
 -- (see int_ses__recipient_events). Rebuilt message by message: those with new
--- events or a changed request.
+-- events or changed send-log rows.
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -10,62 +10,36 @@
     on_schema_change='fail',
 ) }}
 
-{%- set changed_requests = 'select message_id from changed_requests' if is_incremental() else none %}
-
 with requests as (
 
     select
         message_id,
         lower(trim(recipient)) as recipient,
         region,
-        request_time
-    from {{ ref('stg_internal__ses_requests') }}
+        request_time,
+        loaded_at
+    from {{ ref('int_ses__requests') }}
+    where {{ ses_is_changed_message('message_id', include_requests=true) }}
 
 ),
 
-all_request_recipients as (
+request_recipients as (
 
     select
         message_id,
         recipient,
         min(region) as region,
-        min(request_time) as request_time
+        min(request_time) as request_time,
+        max(loaded_at) as loaded_at
     from requests
     group by message_id, recipient
-
-),
-
-{%- if is_incremental() %}
-
-changed_requests as (
-
-    -- requested recipients new since the last run, or whose request changed
-    select all_request_recipients.message_id
-    from all_request_recipients
-    left join {{ this }} as current_recipients
-        on
-            all_request_recipients.message_id = current_recipients.message_id
-            and all_request_recipients.recipient = current_recipients.recipient
-            and current_recipients.was_requested
-    where
-        current_recipients.message_id is null
-        or current_recipients.region is distinct from all_request_recipients.region
-        or current_recipients.request_time is distinct from all_request_recipients.request_time
-
-),
-{%- endif %}
-
-request_recipients as (
-
-    select * from all_request_recipients
-    where {{ ses_is_changed_message('message_id', changed_requests) }}
 
 ),
 
 message_events as (
 
     select * from {{ ref('int_ses__recipient_events') }}
-    where {{ ses_is_changed_message('message_id', changed_requests) }}
+    where {{ ses_is_changed_message('message_id', include_requests=true) }}
 
 ),
 
@@ -89,7 +63,7 @@ messages_loaded_at as (
 message_recipients as (
 
     select * from {{ ref('int_ses__message_recipients') }}
-    where {{ ses_is_changed_message('message_id', changed_requests) }}
+    where {{ ses_is_changed_message('message_id', include_requests=true) }}
 
 ),
 
@@ -135,7 +109,7 @@ final as (
         request_recipients.request_time,
         {{ ses_event_class_outcomes('recipient_totals') }}
         coalesce(recipient_totals.count_events, 0) as count_events,
-        messages_loaded_at.loaded_at
+        {{ ses_latest_loaded_at('messages_loaded_at.loaded_at', 'request_recipients.loaded_at') }} as loaded_at
     from recipient_keys
     left join recipient_totals
         on

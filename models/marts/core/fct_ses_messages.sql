@@ -1,6 +1,6 @@
 -- grain: one message_id: every message that has an SES event or an internal
 -- request (a message whose Send never arrived still has its row). Rebuilt
--- message by message: those with new events or a changed request.
+-- message by message: those with new events or changed send-log rows.
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -8,11 +8,10 @@
     on_schema_change='fail',
 ) }}
 
-{%- set changed_requests = 'select message_id from changed_requests' if is_incremental() else none %}
-
 with requests as (
 
-    select * from {{ ref('stg_internal__ses_requests') }}
+    select * from {{ ref('int_ses__requests') }}
+    where {{ ses_is_changed_message('message_id', include_requests=true) }}
 
 ),
 
@@ -23,44 +22,24 @@ request_totals as (
         min(region) as region,
         min(request_time) as request_time,
         count(distinct recipient) as requested_recipient_count,
-        {{ ses_arg_min(
-            ses_columns_as_string_map(ses_request_attribute_columns()), ['request_time', 'recipient']
-        ) }} as request_attributes
+        {{ ses_arg_min('request_attributes', ['request_time', 'recipient']) }} as request_attributes,
+        max(loaded_at) as loaded_at
     from requests
     group by message_id
 
 ),
 
-{%- if is_incremental() %}
-
-changed_requests as (
-
-    -- requests new since the last run, or whose attributes changed
-    select request_totals.message_id
-    from request_totals
-    left join {{ this }} as current_messages
-        on request_totals.message_id = current_messages.message_id
-    where
-        current_messages.message_id is null
-        or current_messages.region is distinct from request_totals.region
-        or current_messages.request_time is distinct from request_totals.request_time
-        or current_messages.requested_recipient_count is distinct from request_totals.requested_recipient_count
-        or current_messages.request_attributes is distinct from request_totals.request_attributes
-
-),
-{%- endif %}
-
 events as (
 
     select * from {{ ref('fct_ses_events') }}
-    where {{ ses_is_changed_message('message_id', changed_requests) }}
+    where {{ ses_is_changed_message('message_id', include_requests=true) }}
 
 ),
 
 message_recipients as (
 
     select * from {{ ref('int_ses__message_recipients') }}
-    where {{ ses_is_changed_message('message_id', changed_requests) }}
+    where {{ ses_is_changed_message('message_id', include_requests=true) }}
 
 ),
 
@@ -144,7 +123,6 @@ message_ids as (
     select message_id from event_totals
     union
     select message_id from request_totals
-    where {{ ses_is_changed_message('message_id', changed_requests) }}
 
 ),
 
@@ -174,7 +152,7 @@ final as (
         event_totals.last_event_at,
         journeys.journey_path,
         coalesce({{ ses_lifecycle_status('event_totals.latest_event_class') }}, 'requested') as latest_status,
-        event_totals.loaded_at
+        {{ ses_latest_loaded_at('event_totals.loaded_at', 'request_totals.loaded_at') }} as loaded_at
     from message_ids
     left join event_totals
         on message_ids.message_id = event_totals.message_id

@@ -8,33 +8,21 @@ with messages as (
 
 ),
 
-only_recipients as (
-
-    select
-        message_id,
-        recipient
-    from {{ ref('int_ses__message_recipients') }}
-    where message_recipient_count = 1
-
-),
-
 final as (
 
     select
-        messages.message_id,
-        only_recipients.recipient,
-        messages.recipients,
-        messages.recipient_count,
-        messages.region,
-        messages.request_time,
-        messages.sent_at,
-        messages.subject,
-        messages.first_open_at,
-        messages.count_opens,
-        messages.last_event_at
+        message_id,
+        case when recipient_count = 1 then {{ ses_list_first('recipients') }} end as recipient,
+        recipients,
+        recipient_count,
+        region,
+        request_time,
+        sent_at,
+        subject,
+        first_open_at,
+        count_opens,
+        last_event_at
     from messages
-    left join only_recipients
-        on messages.message_id = only_recipients.message_id
 
 )
 

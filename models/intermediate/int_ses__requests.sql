@@ -1,0 +1,86 @@
+-- grain: one requested (message_id, recipient) row of the internal send log,
+-- stamped with when its message's rows last changed. The send log is read
+-- again only when its files changed (name, size or modification time), and
+-- then only the messages whose rows changed are replaced, so the marts
+-- recompute just those.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='message_id',
+    on_schema_change='fail',
+) }}
+
+{%- set send_log_version = ses_files_version(var('ses_requests_path')) %}
+{%- set send_log_unchanged = false %}
+{%- if is_incremental() and execute %}
+    {%- set version_check -%}
+        select {{ send_log_version }} = (
+            select {{ ses_arg_max('send_log_version', ['loaded_at']) }} from {{ this }}
+        )
+    {%- endset %}
+    {%- set send_log_unchanged = run_query(version_check).columns[0].values()[0] == true %}
+{%- endif %}
+
+with requests as (
+
+    select
+        message_id,
+        recipient,
+        request_time,
+        region,
+        {{ ses_columns_as_string_map(ses_request_attribute_columns()) }} as request_attributes
+    from {{ ref('stg_internal__ses_requests') }}
+    {%- if send_log_unchanged %}
+    where false
+    {%- endif %}
+
+),
+
+message_hashes as (
+
+    -- a sum of row hashes ignores row order, so only content counts
+    select
+        message_id,
+        cast(
+            sum({{ ses_row_hash(['message_id', 'recipient', 'request_time', 'region', 'request_attributes']) }})
+            as {{ dbt.type_string() }}
+        ) as request_hash
+    from requests
+    group by message_id
+
+),
+
+{%- if is_incremental() %}
+
+changed_messages as (
+
+    select message_hashes.message_id
+    from message_hashes
+    left join (select distinct message_id, request_hash from {{ this }}) as current_messages
+        on message_hashes.message_id = current_messages.message_id
+    where current_messages.request_hash is distinct from message_hashes.request_hash
+
+),
+{%- endif %}
+
+final as (
+
+    select
+        requests.message_id,
+        requests.recipient,
+        requests.request_time,
+        requests.region,
+        requests.request_attributes,
+        message_hashes.request_hash,
+        {{ send_log_version }} as send_log_version,
+        {{ ses_current_utc_timestamp() }} as loaded_at
+    from requests
+    inner join message_hashes
+        on requests.message_id = message_hashes.message_id
+    {%- if is_incremental() %}
+    where requests.message_id in (select message_id from changed_messages)
+    {%- endif %}
+
+)
+
+select * from final
