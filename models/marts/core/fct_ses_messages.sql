@@ -31,7 +31,14 @@ request_totals as (
 
 events as (
 
-    select * from {{ ref('fct_ses_events') }}
+    select
+        event_id,
+        message_id,
+        event_class,
+        event_at,
+        sent_at,
+        loaded_at
+    from {{ ref('fct_ses_events') }}
     where {{ ses_is_changed_message('message_id', include_requests=true) }}
 
 ),
@@ -84,14 +91,14 @@ mail_attributes as (
     -- carrying maps through an aggregate is slow
     select
         event_totals.message_id,
-        events.source,
-        events.subject,
-        events.configuration_set,
-        events.tags,
-        events.account as sending_account_id
+        mail_events.source,
+        mail_events.subject,
+        mail_events.configuration_set,
+        mail_events.tags,
+        mail_events.account as sending_account_id
     from event_totals
-    inner join events
-        on event_totals.mail_event_id = events.event_id
+    inner join {{ ref('fct_ses_events') }} as mail_events
+        on event_totals.mail_event_id = mail_events.event_id
 
 ),
 
