@@ -44,13 +44,16 @@ def run_dbt(
     database: Path | None = None,
     target: str | None = None,
     environment: dict[str, str] | None = None,
+    extra_vars: dict[str, str] | None = None,
 ) -> DbtBuild:
     """Run dbt from the project directory with its own database, target and
-    logs; `target` picks a profile target, `environment` adds variables."""
+    logs; `target` picks a profile target, `environment` adds environment
+    variables and `extra_vars` dbt vars."""
     database = database or work_dir / "ses.duckdb"
     dbt_vars = {"ses_events_path": str(events_path)}
     if requests_path is not None:
         dbt_vars["ses_requests_path"] = str(requests_path)
+    dbt_vars.update(extra_vars or {})
     command = [
         str(DBT),
         *arguments,
