@@ -42,12 +42,18 @@ def run_dbt(
     events_path: Path | str,
     requests_path: Path | str | None = None,
     database: Path | None = None,
+    target: str | None = None,
+    environment: dict[str, str] | None = None,
+    extra_vars: dict[str, str] | None = None,
 ) -> DbtBuild:
-    """Run dbt from the project directory with its own database, target and logs."""
+    """Run dbt from the project directory with its own database, target and
+    logs; `target` picks a profile target, `environment` adds environment
+    variables and `extra_vars` dbt vars."""
     database = database or work_dir / "ses.duckdb"
     dbt_vars = {"ses_events_path": str(events_path)}
     if requests_path is not None:
         dbt_vars["ses_requests_path"] = str(requests_path)
+    dbt_vars.update(extra_vars or {})
     command = [
         str(DBT),
         *arguments,
@@ -56,10 +62,14 @@ def run_dbt(
         "--target-path", str(work_dir / "target"),
         "--log-path", str(work_dir / "logs"),
         "--vars", json.dumps(dbt_vars),
+        *(["--target", target] if target else []),
     ]
-    environment = {**os.environ, "SES_DUCKDB_PATH": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    full_environment = {
+        **os.environ, **(environment or {}),
+        "SES_DUCKDB_PATH": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
     completed = subprocess.run(
-        command, cwd=PROJECT_DIR, env=environment, capture_output=True, text=True, check=False
+        command, cwd=PROJECT_DIR, env=full_environment, capture_output=True, text=True, check=False
     )
     return DbtBuild(database, completed.returncode, completed.stdout + completed.stderr)
 

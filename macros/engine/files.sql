@@ -47,10 +47,11 @@
 
 
 {#- The configured events location as a glob: a glob as given, a folder as
-    every file below it, a file as itself. -#}
+    every file below it, a file as itself. A remote location (s3://) is
+    returned as given: its listing tells a prefix from an object itself. -#}
 {% macro ses_events_glob() -%}
     {%- set path = var('ses_events_path') | string -%}
-    {%- if '*' not in path and '?' not in path and execute -%}
+    {%- if '*' not in path and '?' not in path and not ses_is_remote(path) and execute -%}
         {%- set folder_glob = path.rstrip('/') ~ '/**' -%}
         {%- set files_below = run_query("select count(*) from glob(" ~ ses_string_literal(folder_glob) ~ ")").columns[0].values()[0] -%}
         {%- if files_below > 0 -%}{%- set path = folder_glob -%}{%- endif -%}
@@ -60,28 +61,32 @@
 
 
 {#- The raw objects this run reads, as a SQL expression for ses_read_lines:
-    on a full build the whole glob; on an incremental build the list of
-    objects the glob matches that `loaded_relation` has no record of, each
-    named by its constant path so DuckDB opens only those. Returns none when
-    there is nothing new. Listing is cheap; an object with no record at all
-    (empty) is listed again each run and read again, at no cost. -#}
+    the objects the location lists that `loaded_relation` has no record of
+    (all of them on a full build), each named by its constant path so DuckDB
+    opens only those. A local full build passes the glob itself, which DuckDB
+    expands as it reads. Returns none when there is nothing new. Listing is
+    cheap; an object with no record at all (empty) is listed again each run
+    and read again, at no cost. -#}
 {% macro ses_event_objects_to_read(loaded_relation) -%}
     {%- set pattern = ses_events_glob() -%}
-    {%- if not is_incremental() -%}
+    {%- if not is_incremental() and not ses_is_remote(pattern) -%}
         {%- if execute -%}
             {%- set object_count = run_query('select count(*) from glob(' ~ ses_string_literal(pattern) ~ ')').columns[0].values()[0] -%}
             {%- do log('ses_events_path: ' ~ object_count ~ ' new object(s) to read (full build)', info=true) -%}
         {%- endif -%}
         {{ return(ses_string_literal(pattern)) }}
     {%- endif -%}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
     {%- set new_objects_query -%}
-        select file from glob({{ ses_string_literal(pattern) }})
+        {{ ses_list_objects(pattern, 'ses_events_path') }}
+        {%- if is_incremental() %}
         except
         select distinct file_name from {{ loaded_relation }}
+        {%- endif %}
         order by 1
     {%- endset -%}
-    {%- set new_objects = run_query(new_objects_query).columns[0].values() | list if execute else [] -%}
-    {%- do log('ses_events_path: ' ~ new_objects | length ~ ' new object(s) to read', info=true) if execute -%}
+    {%- set new_objects = run_query(new_objects_query).columns[0].values() | list -%}
+    {%- do log('ses_events_path: ' ~ new_objects | length ~ ' new object(s) to read' ~ ('' if is_incremental() else ' (full build)'), info=true) -%}
     {%- if new_objects | length == 0 -%}
         {{ return(none) }}
     {%- endif -%}
@@ -95,15 +100,67 @@
     scalar: it changes when a file appears, goes, or changes size or
     modification time. Reading the metadata opens no file, so it tells cheaply
     whether the send log must be read again. -#}
-{% macro ses_files_version(location) -%}
-    {{ return(adapter.dispatch('ses_files_version', 'ses_analytics')(location)) }}
+{% macro ses_files_version(location, setting_name) -%}
+    {{ return(adapter.dispatch('ses_files_version', 'ses_analytics')(location, setting_name)) }}
 {%- endmacro %}
 
-{% macro default__ses_files_version(location) -%}
+{% macro default__ses_files_version(location, setting_name) -%}
+    {#- a remote glob is listed by the plugin first: fsspec's own glob also
+        returns the folders that key prefixes imply -#}
+    {%- set files = ses_string_literal(location) -%}
+    {%- if ses_is_remote(location) and execute -%}
+        {%- set literals = [] -%}
+        {%- for path in run_query(ses_list_objects(location, setting_name)).columns[0].values() -%}
+            {%- do literals.append(ses_string_literal(path)) -%}
+        {%- endfor -%}
+        {%- set files = '[' ~ literals | join(', ') ~ ']' -%}
+    {%- endif -%}
     (
         select md5(string_agg(filename || ':' || size || ':' || last_modified, ',' order by filename))
-        from read_blob({{ ses_string_literal(location) }})
+        from read_blob({{ files }})
     )
+{%- endmacro %}
+
+
+{#- Whether a location is on a remote store (s3://...) rather than local disk. -#}
+{% macro ses_is_remote(location) -%}
+    {{ return('://' in location | string) }}
+{%- endmacro %}
+
+
+{#- A query with one column, `file`: every object a location names (a glob's
+    matches; for a remote location also a prefix's objects at any depth, or
+    one object). A remote location is listed by the `s3` target's plugin
+    (plugins/ses_s3.py), which fails in one line naming the setting, the
+    location and the cause (missing bucket, access denied, unreachable
+    endpoint, nothing there); `setting_name` is the var the location came
+    from. -#}
+{% macro ses_list_objects(location, setting_name) -%}
+    {{ return(adapter.dispatch('ses_list_objects', 'ses_analytics')(location, setting_name)) }}
+{%- endmacro %}
+
+{% macro default__ses_list_objects(location, setting_name) -%}
+    {%- if ses_is_remote(location) -%}
+        {%- do ses_require_remote_listing(location, setting_name) -%}
+        select unnest(ses_s3_list_objects({{ ses_string_literal(location) }}, {{ ses_string_literal(setting_name) }})) as file
+    {%- else -%}
+        select file from glob({{ ses_string_literal(location) }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Fails with a pointer to the fix when a remote location is configured but
+    the profile target cannot read it (the default target reads local disk
+    only). -#}
+{% macro ses_require_remote_listing(location, setting_name) -%}
+    {%- if execute -%}
+        {%- set available = run_query("select count(*) from duckdb_functions() where function_name = 'ses_s3_list_objects'").columns[0].values()[0] -%}
+        {%- if available == 0 -%}
+            {%- do exceptions.raise_compiler_error(
+                setting_name ~ ' ' ~ location ~ ': this profile target reads local files only; run dbt with --target s3 (see "Reading from S3" in the README)'
+            ) -%}
+        {%- endif -%}
+    {%- endif -%}
 {%- endmacro %}
 
 
@@ -123,6 +180,10 @@
 {% macro default__ses_read_requests(location) -%}
     {%- set path = location | string -%}
     {%- set quoted_path = ses_string_literal(path) -%}
+    {%- if ses_is_remote(path) and execute -%}
+        {#- listed first so that a wrong location fails in one line, naming it -#}
+        {%- do run_query(ses_list_objects(path, 'ses_requests_path')) -%}
+    {%- endif -%}
     select
         cast(message_id as varchar) as message_id,
         cast(recipient as varchar) as recipient,

@@ -10,7 +10,7 @@
     on_schema_change='fail',
 ) }}
 
-{%- set send_log_version = ses_files_version(var('ses_requests_path')) %}
+{%- set send_log_version = ses_files_version(var('ses_requests_path'), 'ses_requests_path') %}
 {%- set send_log_unchanged = false %}
 {%- if is_incremental() and execute %}
     {%- set version_check -%}

@@ -90,7 +90,7 @@ def late_open_for(open_record: dict) -> dict:
     return late
 
 
-def mart_rows(database: Path, table: str) -> collections.Counter:
+def mart_rows(database: Path, table: str, ignored_columns: set[str] = BOOKKEEPING_COLUMNS) -> collections.Counter:
     with duckdb.connect(str(database), read_only=True) as connection:
         columns = [
             name for (name,) in connection.execute(
@@ -98,16 +98,16 @@ def mart_rows(database: Path, table: str) -> collections.Counter:
                 " order by ordinal_position",
                 table.split("."),
             ).fetchall()
-            if name not in BOOKKEEPING_COLUMNS
+            if name not in ignored_columns
         ]
         quoted = ", ".join(f'"{column}"' for column in columns)
         # lists and maps are unhashable: count rows by their printed form
         return collections.Counter(repr(row) for row in connection.execute(f"select {quoted} from {table}").fetchall())
 
 
-def assert_same_marts(left: Path, right: Path) -> None:
+def assert_same_marts(left: Path, right: Path, ignored_columns: set[str] = BOOKKEEPING_COLUMNS) -> None:
     for table in MARTS:
-        left_rows, right_rows = mart_rows(left, table), mart_rows(right, table)
+        left_rows, right_rows = mart_rows(left, table, ignored_columns), mart_rows(right, table, ignored_columns)
         assert left_rows == right_rows, (
             f"{table}: {sum((left_rows - right_rows).values())} rows only in {left.name}, "
             f"{sum((right_rows - left_rows).values())} only in {right.name}"
