@@ -11,13 +11,15 @@ DEMO_MESSAGES ?= 2000
 DEMO_SEED ?= 42
 export SES_DUCKDB_PATH ?= ses_analytics.duckdb
 
-.PHONY: demo test lint data build bench clean help
+.PHONY: demo test lint data build docs images bench clean help
 
 help:
 	@echo "make demo   generate sample SES data, build every model, print what was built"
 	@echo "make test   lint the SQL and run the whole test suite"
 	@echo "make data   (re)generate the sample data only"
 	@echo "make build  dbt build on the configured data"
+	@echo "make docs   dbt docs site (and target/static_index.html), served on 127.0.0.1:$(DOCS_PORT)"
+	@echo "make images redraw the README pictures in docs/images/ from the demo data"
 	@echo "make bench  benchmark at SIZE events (default 1000000): full, no-op, +1% incremental, reference script"
 	@echo "make clean  remove the virtualenv, build artifacts, sample data and database"
 
@@ -41,6 +43,20 @@ demo: $(INSTALLED) $(DEMO_DIR)/ground_truth.json
 	$(BIN)/dbt build --profiles-dir .
 	$(BIN)/python scripts/print_build_summary.py
 
+DOCS_PORT ?= 8080
+
+# The catalog (column types, row counts) comes from the database: build the
+# demo first if there is none.
+docs: $(INSTALLED)
+	test -f "$(SES_DUCKDB_PATH)" || $(MAKE) demo
+	$(BIN)/dbt docs generate --profiles-dir . --static
+	$(BIN)/python scripts/ses_docs_site.py --port $(DOCS_PORT)
+
+images: $(INSTALLED)
+	test -f "$(SES_DUCKDB_PATH)" || $(MAKE) demo
+	$(BIN)/dbt docs generate --profiles-dir . --static
+	$(BIN)/python scripts/render_readme_images.py
+
 lint: $(INSTALLED)
 	SES_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models tests
 
@@ -48,7 +64,7 @@ test: $(INSTALLED) lint
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) target logs data .bench ses_analytics.duckdb ses_analytics.duckdb.wal ses_analytics.duckdb.tmp
+	rm -rf $(VENV) target logs data tests/screenshots .bench ses_analytics.duckdb ses_analytics.duckdb.wal ses_analytics.duckdb.tmp
 
 SIZE ?= 1000000
 

@@ -68,7 +68,11 @@ def main() -> int:
         ).fetchall():
             rate = "-" if bounce_rate is None else f"{bounce_rate:.1%}"
             print(f"  {region:<8} {messages:>9,} {delivered:>10,} {opened:>8,} {clicked:>8,} {rate:>12}")
-    print(f"\nQuery it from Python: duckdb.connect('{path}', read_only=True)")
+    print(
+        "\nExplore it in notebooks/ses_analytics.ipynb, or from Python with"
+        " `import ses_notebook; ses_notebook.query(sql)` (from notebooks/): each query"
+        " holds the file only while it runs, so `dbt build` can rebuild it meanwhile."
+    )
     return 0
 
 

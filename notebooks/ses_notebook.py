@@ -1,0 +1,108 @@
+"""Read the DuckDB file `dbt build` writes, without ever getting in its way.
+
+DuckDB lets one process write a file or many read it, never both. dbt holds
+the write lock for a whole build, so a notebook that kept a connection open
+would make the build fail, and a notebook that connects during a build would
+fail itself. Every query here therefore opens its own read-only connection,
+runs, and closes it (the lock is held for milliseconds), and while a build
+holds the file it waits and tries again. dbt, on its side, retries its own
+connect for about a minute (`retries:` in profiles.yml), which covers the
+moment a query happens to be running when the build starts.
+
+    import ses_notebook as ses
+    ses.query("select * from marts.ses_region_summary")
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+import duckdb
+import pandas
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE = "ses_analytics.duckdb"
+# A full build at ten million events takes about 13 minutes; waiting longer
+# than that for one means something else is holding the file.
+DEFAULT_WAIT_SECONDS = 1800.0
+FIRST_RETRY_SECONDS = 0.05
+# Short enough that a query follows a build within a second, long enough that
+# a waiting notebook costs nothing.
+LONGEST_RETRY_SECONDS = 1.0
+
+
+class DatabaseNotBuilt(FileNotFoundError):
+    """The DuckDB file does not exist yet."""
+
+
+class DatabaseBusy(TimeoutError):
+    """Another process kept the write lock for longer than we were willing to wait."""
+
+
+def database_path() -> Path:
+    """The file dbt writes, found the way profiles.yml finds it: `SES_DUCKDB_PATH`,
+    else `ses_analytics.duckdb`; a relative path is taken from the project
+    directory, where `make` and dbt run."""
+    configured = Path(os.environ.get("SES_DUCKDB_PATH", DEFAULT_DATABASE)).expanduser()
+    return configured if configured.is_absolute() else PROJECT_DIR / configured
+
+
+def require_database(path: Path | None = None) -> Path:
+    """The database path, or an error that says what to run to create it."""
+    path = path or database_path()
+    if not path.exists():
+        raise DatabaseNotBuilt(
+            f"No DuckDB database at {path}. Build it first, from {PROJECT_DIR}:\n"
+            "    make demo            # sample data, then dbt build\n"
+            "or, on your own data:\n"
+            "    .venv/bin/dbt build --profiles-dir .\n"
+            "(set SES_DUCKDB_PATH to read a database elsewhere)"
+        )
+    return path
+
+
+def _wait_seconds() -> float:
+    return float(os.environ.get("SES_NOTEBOOK_WAIT_SECONDS", DEFAULT_WAIT_SECONDS))
+
+
+def _is_lock_conflict(error: duckdb.Error) -> bool:
+    return isinstance(error, duckdb.IOException) and "lock" in str(error).lower()
+
+
+def query(
+    sql: str,
+    parameters: Sequence[Any] | None = None,
+    *,
+    database: Path | None = None,
+    wait_seconds: float | None = None,
+) -> pandas.DataFrame:
+    """Run one query on a read-only connection that lives only as long as the
+    query, waiting (up to `wait_seconds`, default `SES_NOTEBOOK_WAIT_SECONDS`
+    or 30 minutes) while a dbt build holds the file."""
+    path = require_database(database)
+    deadline = time.monotonic() + (_wait_seconds() if wait_seconds is None else wait_seconds)
+    delay = FIRST_RETRY_SECONDS
+    told = False
+    while True:
+        try:
+            with duckdb.connect(str(path), read_only=True) as connection:
+                return connection.execute(sql, parameters).df()
+        except duckdb.Error as error:
+            if not _is_lock_conflict(error):
+                raise
+            if time.monotonic() + delay > deadline:
+                raise DatabaseBusy(f"{path} stayed locked by another process: {error}") from error
+            if not told:
+                print(f"{path} is being written (a dbt build?); waiting for it to finish...", file=sys.stderr)
+                told = True
+        time.sleep(delay)
+        delay = min(delay * 2, LONGEST_RETRY_SECONDS)
+
+
+def scalar(sql: str, parameters: Sequence[Any] | None = None, **options: Any) -> Any:
+    """The first value of the first row of `query(sql)`."""
+    return query(sql, parameters, **options).iat[0, 0]

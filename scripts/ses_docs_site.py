@@ -1,0 +1,162 @@
+"""Serve the generated dbt docs site on 127.0.0.1 and look at it the way a
+person would, in headless Chromium: open a model's page, wait for its lineage
+graph to draw, read the graph's nodes and take a screenshot.
+
+    .venv/bin/python scripts/ses_docs_site.py --port 8080   # what `make docs` runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    import playwright.sync_api
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+PROJECT_NAME = "ses_analytics"
+# Without these Chromium keeps trying to reach Google's services, which this
+# network refuses; --no-sandbox because CI runs as root.
+CHROMIUM_ARGUMENTS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+# Cytoscape keeps its instance on the container element (`_cyreg.cy`): the
+# only way to read what the canvas drew. Only a container on screen counts:
+# the page keeps a hidden graph of the whole project too.
+LINEAGE_NODES_SCRIPT = """
+() => {
+  const containers = [...document.querySelectorAll('*')].filter(
+    (element) => element._cyreg && element._cyreg.cy && element.offsetWidth > 0 && element.offsetHeight > 0
+  );
+  const drawn = containers.map((element) => element._cyreg.cy.nodes(':visible')).filter((nodes) => nodes.length > 0);
+  if (drawn.length === 0) return null;
+  return drawn[0].map((node) => ({id: node.id(), label: node.data('label') || ''}));
+}
+"""
+# The page area the drawn graph covers, for a picture of the graph alone.
+LINEAGE_BOX_SCRIPT = """
+() => {
+  const container = [...document.querySelectorAll('*')].find(
+    (element) => element._cyreg && element._cyreg.cy && element.offsetWidth > 0
+  );
+  const box = container._cyreg.cy.elements(':visible').renderedBoundingBox();
+  const frame = container.getBoundingClientRect();
+  return {x: frame.left + box.x1, y: frame.top + box.y1, width: box.w, height: box.h};
+}
+"""
+GRAPH_MARGIN_PIXELS = 24
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class names it so
+        pass
+
+
+def serve(directory: Path, port: int = 0) -> ThreadingHTTPServer:
+    """Serve `directory` on 127.0.0.1 from a background thread (port 0: any free port)."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def site_address(server: ThreadingHTTPServer) -> str:
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}/"
+
+
+def chromium_path() -> str:
+    """Debian's Chromium (`apt-get install chromium`), or CHROMIUM_PATH."""
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        raise FileNotFoundError("Chromium not found: `apt-get install chromium`, or set CHROMIUM_PATH")
+    return path
+
+
+@dataclass
+class LineageView:
+    """What the lineage graph of one model's page drew."""
+
+    node_ids: list[str]
+    labels: list[str]
+    page_text: str
+
+
+def node_page(site: str, resource_type: str, name: str) -> str:
+    """The docs page of a model, source, exposure, ... (`#!/model/model.<project>.<name>`)."""
+    return f"{site}#!/{resource_type}/{resource_type}.{PROJECT_NAME}.{name}"
+
+
+@contextlib.contextmanager
+def chromium_page(width: int = 1400, height: int = 900) -> Iterator["playwright.sync_api.Page"]:
+    """A page in headless Debian Chromium, closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGUMENTS)
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()
+
+
+def open_lineage(
+    page_address: str, screenshot: Path, *, full_screen: bool = False, timeout_seconds: float = 60
+) -> LineageView:
+    """Open a node's docs page in headless Chromium, open its lineage graph
+    (the page's graph button), wait until the graph has drawn nodes, and
+    screenshot the page (with `full_screen`, the expanded graph alone)."""
+    with chromium_page() as page:
+        page.goto(page_address)
+        page.click("[ng-click='onLauncherClick()']")
+        if full_screen:
+            page.click("[ng-click='showExpanded()']")
+        # Off the buttons, so no tooltip covers the graph.
+        page.mouse.move(1, 1)
+        page.wait_for_function(f"({LINEAGE_NODES_SCRIPT})() !== null", timeout=timeout_seconds * 1000)
+        # Let the graph's layout settle before the picture.
+        page.wait_for_timeout(1500)
+        nodes = page.evaluate(LINEAGE_NODES_SCRIPT)
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        clip = None
+        if full_screen:
+            box = page.evaluate(LINEAGE_BOX_SCRIPT)
+            clip = {
+                "x": max(box["x"] - GRAPH_MARGIN_PIXELS, 0), "y": max(box["y"] - GRAPH_MARGIN_PIXELS, 0),
+                "width": box["width"] + 2 * GRAPH_MARGIN_PIXELS, "height": box["height"] + 2 * GRAPH_MARGIN_PIXELS,
+            }
+        page.screenshot(path=str(screenshot), clip=clip)
+        text = page.inner_text("body")
+    return LineageView([node["id"] for node in nodes], [node["label"] for node in nodes], text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Serve the generated dbt docs site on 127.0.0.1.")
+    parser.add_argument("--target-dir", type=Path, default=PROJECT_DIR / "target", help="where `dbt docs generate` wrote")
+    parser.add_argument("--port", type=int, default=8080, help="0 picks any free port")
+    arguments = parser.parse_args()
+    if not (arguments.target_dir / "index.html").exists():
+        parser.error(f"no {arguments.target_dir / 'index.html'}: run `dbt docs generate --static` first")
+    server = serve(arguments.target_dir, arguments.port)
+    print(f"dbt docs at {site_address(server)}  (Ctrl+C to stop)")
+    print(f"single-file site: {arguments.target_dir / 'static_index.html'}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,148 @@
+"""The dbt docs site: every node, column, macro and argument is described, SES
+fields reuse doc blocks, the site is served on 127.0.0.1 by the script `make
+docs` runs, and in headless Chromium the lineage of fct_ses_messages draws its
+upstream models and the notebook exposure (a screenshot is kept under
+tests/screenshots/, ignored by git)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import FIXTURES_DIR, PROJECT_DIR, assert_built, run_dbt
+
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+import ses_docs_site  # noqa: E402
+
+SCREENSHOTS = PROJECT_DIR / "tests" / "screenshots"
+# fct_ses_messages's direct parents, read off its SQL by hand.
+FCT_SES_MESSAGES_PARENTS = {"fct_ses_events", "int_ses__message_recipients", "int_ses__requests"}
+NOTEBOOK_EXPOSURE_LABEL = "SES analytics notebook"
+NOTEBOOK_EXPOSURE_ID = "exposure.ses_analytics.ses_analytics_notebook"
+DOCUMENTED_RESOURCE_TYPES = {"model", "seed", "snapshot", "source", "exposure"}
+MACRO_SIGNATURE = re.compile(r"\{%-?\s*(?:macro|test)\s+(\w+)\s*\(([^)]*)\)")
+
+
+@pytest.fixture(scope="module")
+def docs_target(fixture_build) -> Path:
+    """`dbt docs generate --static` on the database built from the hand-written fixtures."""
+    work_dir = fixture_build.database.parent
+    generated = run_dbt(
+        work_dir, "docs", "generate", "--static", events_path=work_dir / "ses_events",
+        requests_path=FIXTURES_DIR / "ses_requests.csv", database=fixture_build.database,
+    )
+    assert_built(generated)
+    return work_dir / "target"
+
+
+@pytest.fixture(scope="module")
+def manifest(docs_target) -> dict:
+    return json.loads((docs_target / "manifest.json").read_text())
+
+
+def project_nodes(manifest: dict) -> list[dict]:
+    everything = [*manifest["nodes"].values(), *manifest["sources"].values(), *manifest["exposures"].values()]
+    return [
+        node for node in everything
+        if node["package_name"] == "ses_analytics" and node["resource_type"] in DOCUMENTED_RESOURCE_TYPES
+    ]
+
+
+def macro_signatures() -> dict[str, list[str]]:
+    """Every macro's argument names, read from the .sql files themselves."""
+    signatures = {}
+    for path in (PROJECT_DIR / "macros").rglob("*.sql"):
+        for match in MACRO_SIGNATURE.finditer(path.read_text()):
+            name = match.group(1) if "macro" in match.group(0) else f"test_{match.group(1)}"
+            signatures[name] = [argument.split("=")[0].strip() for argument in match.group(2).split(",") if argument.strip()]
+    return signatures
+
+
+def test_every_node_and_column_is_described(manifest) -> None:
+    nodes = project_nodes(manifest)
+    assert {node["resource_type"] for node in nodes} >= {"model", "source", "exposure"}
+    undescribed = [node["unique_id"] for node in nodes if not node["description"].strip()]
+    undescribed += [
+        f"{node['unique_id']}.{name}"
+        for node in nodes for name, column in node.get("columns", {}).items()
+        if not column["description"].strip()
+    ]
+    assert undescribed == []
+
+
+def test_every_macro_and_argument_is_described(manifest) -> None:
+    macros = {macro["name"]: macro for macro in manifest["macros"].values() if macro["package_name"] == "ses_analytics"}
+    signatures = macro_signatures()
+    assert set(macros) == set(signatures)
+    assert [name for name, macro in macros.items() if not macro["description"].strip()] == []
+    for name, macro in macros.items():
+        documented = [argument["name"] for argument in macro["arguments"]]
+        assert documented == signatures[name], name
+        assert all(argument["description"].strip() for argument in macro["arguments"]), name
+
+
+def test_ses_fields_reuse_doc_blocks() -> None:
+    """A column documented by a doc block in one model is documented by it in every model."""
+    columns: dict[str, list[str]] = {}
+    for path in (PROJECT_DIR / "models").rglob("*.yml"):
+        for model in (yaml.safe_load(path.read_text()) or {}).get("models", []):
+            for column in model.get("columns", []):
+                columns.setdefault(column["name"], []).append(str(column.get("description", "")))
+    with_blocks = {name: descriptions for name, descriptions in columns.items() if any("doc('ses_" in text for text in descriptions)}
+    assert {"message_id", "event_at", "sent_at", "subject", "file_name"} <= set(with_blocks)
+    mixed = {name for name, descriptions in with_blocks.items() if not all("doc('ses_" in text for text in descriptions)}
+    assert mixed == set()
+
+
+def test_notebook_exposure_depends_on_the_marts_it_reads(manifest) -> None:
+    exposure = manifest["exposures"][NOTEBOOK_EXPOSURE_ID]
+    assert exposure["type"] == "notebook"
+    notebook = (PROJECT_DIR / "notebooks" / "ses_analytics.ipynb").read_text()
+    read_in_notebook = set(re.findall(r"marts\.(\w+)", notebook))
+    assert {node_id.split(".")[-1] for node_id in exposure["depends_on"]["nodes"]} == read_in_notebook
+
+
+def test_make_docs_server_prints_its_address_and_serves_the_site(docs_target) -> None:
+    server = subprocess.Popen(
+        [sys.executable, str(PROJECT_DIR / "scripts" / "ses_docs_site.py"), "--target-dir", str(docs_target), "--port", "0"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        address = re.search(r"http://127\.0\.0\.1:\d+/", server.stdout.readline()).group(0)
+        with urllib.request.urlopen(address + "index.html", timeout=30) as response:
+            assert response.status == 200
+            assert b"dbt" in response.read()
+        with urllib.request.urlopen(address + "manifest.json", timeout=30) as response:
+            assert NOTEBOOK_EXPOSURE_ID in json.loads(response.read())["exposures"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.parametrize("site", ["served", "single_file"])
+def test_lineage_of_the_message_fact_names_its_parents_and_the_notebook(docs_target, site) -> None:
+    if site == "served":
+        server = ses_docs_site.serve(docs_target)
+        address = ses_docs_site.site_address(server)
+    else:
+        server = None
+        address = (docs_target / "static_index.html").as_uri()
+    screenshot = SCREENSHOTS / f"lineage_fct_ses_messages_{site}.png"
+    screenshot.unlink(missing_ok=True)
+    try:
+        view = ses_docs_site.open_lineage(ses_docs_site.node_page(address, "model", "fct_ses_messages"), screenshot)
+    finally:
+        if server:
+            server.shutdown()
+    assert "model.ses_analytics.fct_ses_messages" in view.node_ids
+    assert FCT_SES_MESSAGES_PARENTS <= set(view.labels)
+    assert NOTEBOOK_EXPOSURE_LABEL in view.labels and NOTEBOOK_EXPOSURE_ID in view.node_ids
+    assert "fct_ses_messages" in view.page_text
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 10_000

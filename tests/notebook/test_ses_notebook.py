@@ -1,0 +1,92 @@
+"""The notebook's query helper on its own: where it looks for the database, how
+it waits for a writer, and what it does not retry."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT_DIR / "notebooks"))
+import ses_notebook  # noqa: E402
+
+# A writer in another process: DuckDB's lock is per process, so holding it
+# from this one would not conflict with our own read-only connections.
+HOLD_WRITE_LOCK = """
+import sys, time, duckdb
+connection = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+connection.execute("insert into numbers values (2)")
+connection.close()
+"""
+
+
+@pytest.fixture()
+def database(tmp_path) -> Path:
+    path = tmp_path / "small.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create table numbers as select 1 as number")
+    return path
+
+
+def hold_write_lock(database: Path, seconds: float) -> subprocess.Popen:
+    writer = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WRITE_LOCK, str(database), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert writer.stdout.readline().strip() == "holding"
+    return writer
+
+
+def test_relative_path_is_taken_from_the_project_directory(monkeypatch) -> None:
+    monkeypatch.setenv("SES_DUCKDB_PATH", "elsewhere/ses.duckdb")
+    assert ses_notebook.database_path() == PROJECT_DIR / "elsewhere" / "ses.duckdb"
+    monkeypatch.delenv("SES_DUCKDB_PATH")
+    assert ses_notebook.database_path() == PROJECT_DIR / "ses_analytics.duckdb"
+    monkeypatch.setenv("SES_DUCKDB_PATH", "/data/ses.duckdb")
+    assert ses_notebook.database_path() == Path("/data/ses.duckdb")
+
+
+def test_a_missing_database_says_what_to_run(tmp_path) -> None:
+    with pytest.raises(ses_notebook.DatabaseNotBuilt, match="make demo"):
+        ses_notebook.query("select 1", database=tmp_path / "absent.duckdb")
+    assert not (tmp_path / "absent.duckdb").exists()
+
+
+def test_a_query_waits_for_the_writer_then_sees_its_commit(database, capsys) -> None:
+    writer = hold_write_lock(database, seconds=2)
+    started = time.monotonic()
+    numbers = ses_notebook.query("select number from numbers order by 1", database=database, wait_seconds=60)
+    assert time.monotonic() - started >= 1.5
+    assert numbers["number"].tolist() == [1, 2]
+    assert "waiting for it to finish" in capsys.readouterr().err
+    assert writer.wait(timeout=30) == 0
+
+
+def test_a_query_gives_up_after_its_wait(database) -> None:
+    writer = hold_write_lock(database, seconds=2)
+    try:
+        with pytest.raises(ses_notebook.DatabaseBusy):
+            ses_notebook.query("select count(*) from numbers", database=database, wait_seconds=0.5)
+    finally:
+        writer.wait(timeout=30)
+
+
+def test_the_connection_is_closed_after_each_query(database) -> None:
+    assert ses_notebook.scalar("select count(*) from numbers", database=database) == 1
+    # A writer in this process could not open the file if a reader connection lingered.
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("insert into numbers values (3)")
+    assert ses_notebook.scalar("select count(*) from numbers", database=database) == 2
+
+
+def test_sql_errors_are_not_retried(database) -> None:
+    started = time.monotonic()
+    with pytest.raises(duckdb.CatalogException):
+        ses_notebook.query("select * from no_such_table", database=database, wait_seconds=60)
+    assert time.monotonic() - started < 5
