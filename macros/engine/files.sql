@@ -25,7 +25,9 @@
         compression = 'auto',
         max_line_size = {{ var('ses_max_record_line_bytes') }}
     )
-    where trim(line_text) <> ''
+    -- blank lines carry nothing; a search stops at the first character of a
+    -- record, where trim() would copy every line
+    where regexp_matches(line_text, '\S')
 {%- endmacro %}
 
 

@@ -9,7 +9,7 @@ with lines as (
     select filename, line
     from read_csv('${EVENTS_GLOB}', columns = {'line': 'varchar'}, delim = chr(0), quote = '', escape = '',
                   header = false, auto_detect = false, filename = true, compression = 'auto')
-    where trim(line) <> ''
+    where regexp_matches(line, '\S')
 ),
 records as (
     select filename, unnest(

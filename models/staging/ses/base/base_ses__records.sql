@@ -205,54 +205,50 @@ events_already_loaded as (
 ),
 {%- endif %}
 
-numbered as (
+flattened as (
 
+    -- flattened before copies are numbered: the numbering sorts whole rows,
+    -- and the parsed record they came from is several times their size
     select
-        judged.*,
-        case when judged.rejection_reason is null then judged.event_id end as valid_event_id,
-        -- a rejected record keeps its reason and nothing parsed from it
-        case when judged.rejection_reason is null then judged.ses_record end as valid_ses_record,
-        {%- if is_incremental() %}
-            events_already_loaded.event_id is not null as was_loaded_before,
-        {%- else %}
-            false as was_loaded_before,
-        {%- endif %}
-        -- the first copy read is the event; later copies are redeliveries
-        row_number() over (
-            partition by case when judged.rejection_reason is null then judged.event_id end
-            order by judged.loaded_at, judged.file_name, judged.raw_record_id
-        ) as copy_number
+        judged.raw_record_id,
+        judged.file_name,
+        judged.loaded_at,
+        judged.envelope_type,
+        judged.transport_message_id,
+        judged.ses_event_type,
+        judged.is_legacy_notification,
+        judged.rejection_reason,
+        case when judged.rejection_reason is null then judged.event_class end as event_class,
+        case when judged.rejection_reason is null then judged.event_id end as event_id,
+        case when judged.rejection_reason is null then judged.message_id end as message_id,
+        case when judged.rejection_reason is null then judged.event_at end as event_at,
+        {#- a rejected record keeps its reason and nothing parsed from it #}
+        {%- set valid_ses_record = '(case when judged.rejection_reason is null then judged.ses_record end)' %}
+        {%- for column in ses_mail_columns() if column.name != 'message_id' %}
+            {{ ses_struct_field(valid_ses_record, dict(column, json='mail.' ~ column.json)) }} as {{ column.name }},
+        {%- endfor %}
+        {%- set tags_column = ses_struct_field(valid_ses_record, {'json': 'mail.tags', 'type': 'string_list_map'}) %}
+        {{ ses_tag_value(tags_column, 'ses:configuration-set') }} as configuration_set,
+        case
+            when judged.rejection_reason is null then coalesce(judged.event_details, cast('{}' as json))
+        end as event_details
     from judged
-    {%- if is_incremental() %}
-        left join events_already_loaded
-            on judged.event_id = events_already_loaded.event_id
-    {%- endif %}
 
 ),
 
 final as (
 
     select
-        raw_record_id,
-        file_name,
-        loaded_at,
-        envelope_type,
-        transport_message_id,
-        ses_event_type,
-        is_legacy_notification,
-        rejection_reason,
-        case when valid_event_id is not null then event_class end as event_class,
-        valid_event_id as event_id,
-        case when valid_event_id is not null then message_id end as message_id,
-        case when valid_event_id is not null then event_at end as event_at,
-        {%- for column in ses_mail_columns() if column.name != 'message_id' %}
-            {{ ses_struct_field('valid_ses_record', dict(column, json='mail.' ~ column.json)) }} as {{ column.name }},
-        {%- endfor %}
-        {%- set tags_column = ses_struct_field('valid_ses_record', {'json': 'mail.tags', 'type': 'string_list_map'}) %}
-        {{ ses_tag_value(tags_column, 'ses:configuration-set') }} as configuration_set,
-        case when valid_event_id is not null then coalesce(event_details, cast('{}' as json)) end as event_details,
-        valid_event_id is not null and (copy_number > 1 or was_loaded_before) as is_duplicate
-    from numbered
+        *,
+        -- the first copy read is the event; later copies, and copies of
+        -- events loaded by an earlier run, are redeliveries
+        event_id is not null and (
+            row_number() over (partition by event_id order by loaded_at, file_name, raw_record_id) > 1
+            {%- if is_incremental() %}
+                or event_id in (select events_already_loaded.event_id from events_already_loaded)
+            {%- endif %}
+        ) as is_duplicate
+    from flattened
 
 )
 
