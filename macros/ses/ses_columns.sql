@@ -113,3 +113,11 @@
         ],
     }) }}
 {% endmacro %}
+
+
+{#- One field of a parsed type object, kept only for the event classes that
+    define it: a stray key in another class's object is not that class's
+    field. -#}
+{% macro ses_class_detail_field(struct_column, column, event_classes) -%}
+    case when event_class in ({% for event_class in event_classes %}'{{ event_class }}'{{ ', ' if not loop.last }}{% endfor %}) then {{ ses_struct_field(struct_column, column) }} end
+{%- endmacro %}

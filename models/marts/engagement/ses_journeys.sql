@@ -9,6 +9,27 @@
     on_schema_change='fail',
 ) }}
 
+{#- The per-class details a journey step shows, with the same JSON paths as
+    the per-class staging models (ses_event_detail_columns), read in one parse
+    of fct_ses_events.event_data instead of one scan per class. -#}
+{%- set step_detail_classes = {
+    'link': ['click'],
+    'user_agent': ['open', 'click', 'complaint'],
+    'ip_address': ['open', 'click'],
+    'smtp_response': ['delivery'],
+    'bounce_type': ['bounce'],
+    'bounce_sub_type': ['bounce'],
+    'delay_type': ['delivery_delay'],
+    'complaint_feedback_type': ['complaint'],
+    'bounced_recipients': ['bounce'],
+    'delayed_recipients': ['delivery_delay'],
+} %}
+{%- set step_detail_columns = [] %}
+{%- for column_name, event_classes in step_detail_classes.items() %}
+    {%- set spec = ses_event_detail_columns()[event_classes[0]] | selectattr('name', 'equalto', column_name) | first %}
+    {%- do step_detail_columns.append(spec) %}
+{%- endfor %}
+
 with recipient_events as (
 
     select * from {{ ref('int_ses__recipient_events') }}
@@ -16,68 +37,27 @@ with recipient_events as (
 
 ),
 
-clicks as (
+event_details as (
 
     select
         event_id,
-        link,
-        user_agent,
-        ip_address
-    from {{ ref('stg_ses__clicks') }}
+        event_class,
+        {{ ses_json_to_struct('event_data', step_detail_columns) }} as details
+    from {{ ref('fct_ses_events') }}
     where {{ ses_is_changed_message() }}
 
 ),
 
-opens as (
+step_details as (
 
+    -- noqa: disable=LT02
     select
-        event_id,
-        user_agent,
-        ip_address
-    from {{ ref('stg_ses__opens') }}
-    where {{ ses_is_changed_message() }}
-
-),
-
-deliveries as (
-
-    select
-        event_id,
-        smtp_response
-    from {{ ref('stg_ses__deliveries') }}
-    where {{ ses_is_changed_message() }}
-
-),
-
-complaints as (
-
-    select
-        event_id,
-        complaint_feedback_type,
-        user_agent
-    from {{ ref('stg_ses__complaints') }}
-    where {{ ses_is_changed_message() }}
-
-),
-
-delays as (
-
-    select
-        event_id,
-        delay_type
-    from {{ ref('stg_ses__delivery_delays') }}
-    where {{ ses_is_changed_message() }}
-
-),
-
-bounces as (
-
-    select
-        event_id,
-        bounce_type,
-        bounce_sub_type
-    from {{ ref('stg_ses__bounces') }}
-    where {{ ses_is_changed_message() }}
+        {%- for column in step_detail_columns %}
+        {{ ses_class_detail_field('details', column, step_detail_classes[column.name]) }} as {{ column.name }},
+        {%- endfor %}
+        event_id
+    from event_details
+    -- noqa: enable=LT02
 
 ),
 
@@ -87,14 +67,14 @@ recipient_statuses as (
     select
         event_id,
         {{ ses_unnest('bounced_recipients') }} as recipient_status
-    from {{ ref('stg_ses__bounces') }}
-    where {{ ses_is_changed_message() }}
+    from step_details
+    where {{ ses_list_length('bounced_recipients') }} > 0
     union all
     select
         event_id,
         {{ ses_unnest('delayed_recipients') }} as recipient_status
-    from {{ ref('stg_ses__delivery_delays') }}
-    where {{ ses_is_changed_message() }}
+    from step_details
+    where {{ ses_list_length('delayed_recipients') }} > 0
 
 ),
 
@@ -144,24 +124,19 @@ final as (
         {{ ses_seconds_between('timed_steps.sent_at', 'timed_steps.event_at') }} as seconds_since_send,
         {{ ses_seconds_between('timed_steps.previous_step_at', 'timed_steps.event_at') }}
             as seconds_since_previous_step,
-        clicks.link,
-        coalesce(opens.user_agent, clicks.user_agent, complaints.user_agent) as user_agent,
-        coalesce(opens.ip_address, clicks.ip_address) as ip_address,
-        deliveries.smtp_response,
-        bounces.bounce_type,
-        bounces.bounce_sub_type,
-        delays.delay_type,
-        complaints.complaint_feedback_type,
+        step_details.link,
+        step_details.user_agent,
+        step_details.ip_address,
+        step_details.smtp_response,
+        step_details.bounce_type,
+        step_details.bounce_sub_type,
+        step_details.delay_type,
+        step_details.complaint_feedback_type,
         recipient_diagnostics.smtp_status,
         recipient_diagnostics.diagnostic_code,
         timed_steps.loaded_at
     from timed_steps
-    left join clicks on timed_steps.event_id = clicks.event_id
-    left join opens on timed_steps.event_id = opens.event_id
-    left join deliveries on timed_steps.event_id = deliveries.event_id
-    left join complaints on timed_steps.event_id = complaints.event_id
-    left join delays on timed_steps.event_id = delays.event_id
-    left join bounces on timed_steps.event_id = bounces.event_id
+    left join step_details on timed_steps.event_id = step_details.event_id
     left join recipient_diagnostics
         on
             timed_steps.event_id = recipient_diagnostics.event_id
