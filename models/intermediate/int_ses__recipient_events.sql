@@ -12,6 +12,8 @@
     on_schema_change='fail',
 ) }}
 
+{%- set changed_message = ses_is_changed_message() %}
+
 with events as (
 
     select
@@ -23,14 +25,14 @@ with events as (
         event_recipients,
         loaded_at
     from {{ ref('fct_ses_events') }}
-    where {{ ses_is_changed_message() }}
+    where {{ changed_message }}
 
 ),
 
 message_recipients as (
 
     select * from {{ ref('int_ses__message_recipients') }}
-    where {{ ses_is_changed_message() }}
+    where {{ changed_message }}
 
 ),
 

@@ -10,15 +10,19 @@
     on_schema_change='fail',
 ) }}
 
-{%- set send_log_version = ses_files_version(var('ses_requests_path'), 'ses_requests_path') %}
+{#- the files' stamp is read once, while the model compiles, and written as a
+    constant: the same value decides whether to read the files and is stored -#}
+{%- set send_log_version = none %}
 {%- set send_log_unchanged = false %}
-{%- if is_incremental() and execute %}
-    {%- set version_check -%}
-        select {{ send_log_version }} = (
+{%- if execute %}
+    {%- set version_query = 'select ' ~ ses_files_version(var('ses_requests_path'), 'ses_requests_path') %}
+    {%- set send_log_version = run_query(version_query).columns[0].values()[0] %}
+    {%- if is_incremental() %}
+        {%- set stored_version_query -%}
             select {{ ses_arg_max('send_log_version', ['loaded_at']) }} from {{ this }}
-        )
-    {%- endset %}
-    {%- set send_log_unchanged = run_query(version_check).columns[0].values()[0] == true %}
+        {%- endset %}
+        {%- set send_log_unchanged = run_query(stored_version_query).columns[0].values()[0] == send_log_version %}
+    {%- endif %}
 {%- endif %}
 
 with requests as (
@@ -72,7 +76,8 @@ final as (
         requests.region,
         requests.request_attributes,
         message_hashes.request_hash,
-        {{ send_log_version }} as send_log_version,
+        cast({{ ses_string_literal(send_log_version) if send_log_version else 'null' }} as {{ dbt.type_string() }})
+            as send_log_version,
         {{ ses_current_utc_timestamp() }} as loaded_at
     from requests
     inner join message_hashes

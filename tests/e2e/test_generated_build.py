@@ -8,13 +8,10 @@ import collections
 import csv
 import datetime as dt
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_DIR, DbtBuild, assert_built, run_dbt
+from conftest import DbtBuild, assert_built, generate, run_dbt
 
 MESSAGES = 3000
 SEED = 7
@@ -34,11 +31,7 @@ PLURALS = {
 def generated(tmp_path_factory) -> tuple[DbtBuild, dict, list[dict], list[dict]]:
     work_dir = tmp_path_factory.mktemp("generated_build")
     data_dir = work_dir / "data"
-    subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "scripts" / "generate_ses_data.py"), "--out", str(data_dir),
-         "--messages", str(MESSAGES), "--seed", str(SEED), "--compression", "mixed", "--quiet"],
-        check=True,
-    )
+    generate(data_dir, MESSAGES, SEED, "--compression", "mixed")
     build = run_dbt(
         work_dir, "build", events_path=data_dir / "ses_events", requests_path=data_dir / "ses_requests.csv"
     )

@@ -19,8 +19,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from conftest import DBT, PROJECT_DIR, assert_built, run_dbt
-from test_incremental import copy_objects, generate, objects_in_arrival_order
+from conftest import DBT, PROJECT_DIR, assert_built, copy_objects, generate, objects_in_arrival_order, run_dbt
 
 NOTEBOOK = PROJECT_DIR / "notebooks" / "ses_analytics.ipynb"
 BUSY_READER = Path(__file__).with_name("busy_reader.py")

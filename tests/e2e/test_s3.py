@@ -24,8 +24,10 @@ import duckdb
 import pytest
 import s3fs
 
-from conftest import assert_built, run_dbt
-from test_incremental import MARTS, assert_same_marts, generate, new_objects_read, objects_in_arrival_order
+from conftest import (
+    MARTS, assert_built, assert_same_marts, copy_objects, generate, new_objects_read, objects_in_arrival_order,
+    run_dbt,
+)
 
 BUCKET = "ses-firehose-test"
 EVENTS_PREFIX = "ses-events"
@@ -116,13 +118,6 @@ def upload(server: S3Server, objects: list[Path], source: Path) -> None:
     client = server.client()
     for path in objects:
         client.upload_file(str(path), BUCKET, f"{EVENTS_PREFIX}/{path.relative_to(source).as_posix()}")
-
-
-def copy_objects(objects: list[Path], source: Path, target: Path) -> None:
-    for path in objects:
-        destination = target / path.relative_to(source)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, destination)
 
 
 def snapshot_rows(database: Path) -> dict[str, list]:

@@ -10,6 +10,8 @@
     on_schema_change='fail',
 ) }}
 
+{%- set changed_message = ses_is_changed_message('message_id', include_requests=true) %}
+
 with requests as (
 
     select
@@ -19,7 +21,7 @@ with requests as (
         request_time,
         loaded_at
     from {{ ref('int_ses__requests') }}
-    where {{ ses_is_changed_message('message_id', include_requests=true) }}
+    where {{ changed_message }}
 
 ),
 
@@ -39,7 +41,7 @@ request_recipients as (
 message_events as (
 
     select * from {{ ref('int_ses__recipient_events') }}
-    where {{ ses_is_changed_message('message_id', include_requests=true) }}
+    where {{ changed_message }}
 
 ),
 
@@ -63,7 +65,7 @@ messages_loaded_at as (
 message_recipients as (
 
     select * from {{ ref('int_ses__message_recipients') }}
-    where {{ ses_is_changed_message('message_id', include_requests=true) }}
+    where {{ changed_message }}
 
 ),
 

@@ -8,10 +8,12 @@
     on_schema_change='fail',
 ) }}
 
+{%- set changed_message = ses_is_changed_message('message_id', include_requests=true) %}
+
 with requests as (
 
     select * from {{ ref('int_ses__requests') }}
-    where {{ ses_is_changed_message('message_id', include_requests=true) }}
+    where {{ changed_message }}
 
 ),
 
@@ -39,14 +41,14 @@ events as (
         sent_at,
         loaded_at
     from {{ ref('fct_ses_events') }}
-    where {{ ses_is_changed_message('message_id', include_requests=true) }}
+    where {{ changed_message }}
 
 ),
 
 message_recipients as (
 
     select * from {{ ref('int_ses__message_recipients') }}
-    where {{ ses_is_changed_message('message_id', include_requests=true) }}
+    where {{ changed_message }}
 
 ),
 

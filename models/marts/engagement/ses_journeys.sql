@@ -9,31 +9,33 @@
     on_schema_change='fail',
 ) }}
 
-{#- The per-class details a journey step shows, with the same JSON paths as
-    the per-class staging models (ses_event_detail_columns), read in one parse
-    of fct_ses_events.event_data instead of one scan per class. -#}
-{%- set step_detail_classes = {
-    'link': ['click'],
-    'user_agent': ['open', 'click', 'complaint'],
-    'ip_address': ['open', 'click'],
-    'smtp_response': ['delivery'],
-    'bounce_type': ['bounce'],
-    'bounce_sub_type': ['bounce'],
-    'delay_type': ['delivery_delay'],
-    'complaint_feedback_type': ['complaint'],
-    'bounced_recipients': ['bounce'],
-    'delayed_recipients': ['delivery_delay'],
-} %}
+{#- The per-class details a journey step shows, read in one parse of
+    fct_ses_events.event_data with the per-class staging models' own field
+    specs (ses_event_detail_columns); each field is kept only for the classes
+    that define it. -#}
+{%- set step_detail_names = [
+    'link', 'user_agent', 'ip_address', 'smtp_response', 'bounce_type', 'bounce_sub_type',
+    'delay_type', 'complaint_feedback_type', 'bounced_recipients', 'delayed_recipients',
+] %}
 {%- set step_detail_columns = [] %}
-{%- for column_name, event_classes in step_detail_classes.items() %}
-    {%- set spec = ses_event_detail_columns()[event_classes[0]] | selectattr('name', 'equalto', column_name) | first %}
-    {%- do step_detail_columns.append(spec) %}
+{%- set step_detail_classes = {} %}
+{%- for column_name in step_detail_names %}
+    {%- for event_class, columns in ses_event_detail_columns().items() %}
+        {%- for column in columns if column.name == column_name %}
+            {%- if column_name not in step_detail_classes %}
+                {%- do step_detail_columns.append(column) %}
+                {%- do step_detail_classes.update({column_name: []}) %}
+            {%- endif %}
+            {%- do step_detail_classes[column_name].append(event_class) %}
+        {%- endfor %}
+    {%- endfor %}
 {%- endfor %}
+{%- set changed_message = ses_is_changed_message() %}
 
 with recipient_events as (
 
     select * from {{ ref('int_ses__recipient_events') }}
-    where {{ ses_is_changed_message() }}
+    where {{ changed_message }}
 
 ),
 
@@ -44,7 +46,7 @@ event_details as (
         event_class,
         {{ ses_json_to_struct('event_data', step_detail_columns) }} as details
     from {{ ref('fct_ses_events') }}
-    where {{ ses_is_changed_message() }}
+    where {{ changed_message }}
 
 ),
 

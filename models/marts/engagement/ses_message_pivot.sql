@@ -8,10 +8,12 @@
     on_schema_change='fail',
 ) }}
 
+{%- set changed_message = ses_is_changed_message() %}
+
 with events as (
 
     select * from {{ ref('fct_ses_events') }}
-    where {{ ses_is_changed_message() }}
+    where {{ changed_message }}
 
 ),
 
@@ -21,7 +23,7 @@ messages as (
         message_id,
         recipients
     from {{ ref('fct_ses_messages') }}
-    where {{ ses_is_changed_message() }}
+    where {{ changed_message }}
 
 ),
 
