@@ -4,19 +4,19 @@
 
 with campaign_summary as (
 
-    {{ ses_cohort_summary("request_attributes['campaign']", 'campaign', where='was_requested') }}
+    {{ ses_cohort_summary(ref('fct_ses_messages'), "request_attributes['campaign']", 'campaign', where='was_requested') }}
 
 ),
 
 summarised as (
 
-    select sum(messages) as summarised_messages from campaign_summary
+    select sum(count_messages) as summarised_messages from campaign_summary
 
 ),
 
 requested as (
 
-    select count(distinct message_id) as requested_messages from {{ ref('stg_internal__ses_requests') }}
+    select count(distinct message_id) as requested_messages from {{ ref('int_ses__requests') }}
 
 )
 

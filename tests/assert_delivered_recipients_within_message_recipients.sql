@@ -1,5 +1,5 @@
 -- A message is never delivered (or bounced) to more recipients than SES
--- addressed it to.
+-- addressed it to. Checked for the messages this run rebuilt.
 
 with recipient_outcomes as (
 
@@ -8,6 +8,7 @@ with recipient_outcomes as (
         sum(case when was_delivered then 1 else 0 end) as delivered_recipients,
         sum(case when was_bounced then 1 else 0 end) as bounced_recipients
     from {{ ref('fct_ses_message_recipients') }}
+    where {{ ses_rows_loaded_this_run() }}
     group by message_id
 
 ),
@@ -18,6 +19,7 @@ messages as (
         message_id,
         recipient_count
     from {{ ref('fct_ses_messages') }}
+    where {{ ses_rows_loaded_this_run() }}
 
 )
 

@@ -1,12 +1,36 @@
 -- Journey rows reconcile with fct_ses_events under the documented attribution
--- rule, counted here from the events themselves, class by class:
+-- rule, counted here from the events themselves, class by class, for the
+-- messages that got an event this run:
 --   listed classes:  one row per distinct listed recipient (one if none)
 --   message classes: one row per recipient of the message (one if none known)
 --   unnamed classes: one row (to the only recipient, or unattributed)
 
-with events as (
+with changed_messages as (
 
-    select * from {{ ref('fct_ses_events') }}
+    -- the messages that got an event this run: their journeys changed
+    select distinct message_id
+    from {{ ref('stg_ses__events') }}
+    where {{ ses_rows_loaded_this_run() }}
+
+),
+
+journey_rows as (
+
+    select
+        journeys.message_id,
+        journeys.event_class
+    from {{ ref('ses_journeys') }} as journeys
+    inner join changed_messages
+        on journeys.message_id = changed_messages.message_id
+
+),
+
+events as (
+
+    select events.*
+    from {{ ref('fct_ses_events') }} as events
+    inner join changed_messages
+        on events.message_id = changed_messages.message_id
 
 ),
 
@@ -63,21 +87,21 @@ expected_rows as (
 
 ),
 
-journey_rows as (
+actual_rows as (
 
     select
         event_class,
         count(*) as journey_rows
-    from {{ ref('ses_journeys') }}
+    from journey_rows
     group by event_class
 
 )
 
 select
-    coalesce(expected_rows.event_class, journey_rows.event_class) as event_class,
+    coalesce(expected_rows.event_class, actual_rows.event_class) as event_class,
     expected_rows.expected_journey_rows,
-    journey_rows.journey_rows
+    actual_rows.journey_rows
 from expected_rows
-full outer join journey_rows
-    on expected_rows.event_class = journey_rows.event_class
-where coalesce(expected_rows.expected_journey_rows, 0) <> coalesce(journey_rows.journey_rows, 0)
+full outer join actual_rows
+    on expected_rows.event_class = actual_rows.event_class
+where coalesce(expected_rows.expected_journey_rows, 0) <> coalesce(actual_rows.journey_rows, 0)

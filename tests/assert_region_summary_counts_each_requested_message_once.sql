@@ -3,13 +3,13 @@
 
 with summary as (
 
-    select sum(messages) as summarised_messages from {{ ref('ses_region_summary') }}
+    select sum(count_messages) as summarised_messages from {{ ref('ses_region_summary') }}
 
 ),
 
 requested as (
 
-    select count(distinct message_id) as requested_messages from {{ ref('stg_internal__ses_requests') }}
+    select count(distinct message_id) as requested_messages from {{ ref('int_ses__requests') }}
 
 )
 

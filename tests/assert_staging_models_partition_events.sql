@@ -1,5 +1,6 @@
--- Every distinct event appears in exactly one per-class staging model: the ten
--- staging models together hold as many rows as fct_ses_events, class by class.
+-- Every distinct event this run added appears in exactly one per-class
+-- staging model: the ten staging models together hold as many of them as
+-- stg_ses__events, class by class.
 
 with staged as (
 
@@ -8,26 +9,28 @@ with staged as (
             '{{ event_type.event_class }}' as event_class,
             count(*) as staged_events
         from {{ ref(event_type.staging_model) }}
+        where {{ ses_rows_loaded_this_run() }}
         {{ 'union all' if not loop.last }}
     {%- endfor %}
 
 ),
 
-facts as (
+events as (
 
     select
         event_class,
-        count(*) as fact_events
-    from {{ ref('fct_ses_events') }}
+        count(*) as all_events
+    from {{ ref('stg_ses__events') }}
+    where {{ ses_rows_loaded_this_run() }}
     group by event_class
 
 )
 
 select
-    coalesce(staged.event_class, facts.event_class) as event_class,
+    coalesce(staged.event_class, events.event_class) as event_class,
     staged.staged_events,
-    facts.fact_events
+    events.all_events
 from staged
-full outer join facts
-    on staged.event_class = facts.event_class
-where coalesce(staged.staged_events, 0) <> coalesce(facts.fact_events, 0)
+full outer join events
+    on staged.event_class = events.event_class
+where coalesce(staged.staged_events, 0) <> coalesce(events.all_events, 0)

@@ -10,13 +10,13 @@ with summary as (
 select *
 from summary
 where
-    messages_sent > sends
-    or messages_delivered > deliveries
-    or messages_opened > opens
-    or messages_clicked > clicks
-    or messages_bounced > bounces
-    or messages_complained > complaints
+    count_messages_sent > count_sends
+    or count_messages_delivered > count_deliveries
+    or count_messages_opened > count_opens
+    or count_messages_clicked > count_clicks
+    or count_messages_bounced > count_bounces
+    or count_messages_complained > count_complaints
     or greatest(
-        messages_sent, messages_delivered, messages_opened,
-        messages_clicked, messages_bounced, messages_complained
-    ) > messages
+        count_messages_sent, count_messages_delivered, count_messages_opened,
+        count_messages_clicked, count_messages_bounced, count_messages_complained
+    ) > count_messages

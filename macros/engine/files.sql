@@ -1,18 +1,32 @@
-{#- Reading raw objects. Each physical record must survive exactly as written,
-    valid JSON or not, so objects are read as lines of text rather than through
-    a JSON reader (which samples for a schema and drops what it cannot parse). -#}
+{#- Reading files, where engines differ. Each physical record must survive
+    exactly as written, valid JSON or not, so raw objects are read as lines
+    of text rather than through a JSON reader (which samples for a schema
+    and drops what it cannot parse). -#}
 
-{#- One row per non-empty line: file_name, line_text. NUL never occurs in
-    text records, so it serves as a delimiter that keeps each line whole;
+{#- One row per record of the raw objects at `location`: file_name and
+    record_text. A record is a line; a line of objects concatenated with no
+    delimiter ({...}{...}, as plain Firehose writes them) is cut into one
+    record per object; blank lines are not records. NUL never occurs in text
+    records, so it serves as the column delimiter that keeps each line whole;
     gzip is detected by the .gz suffix. -#}
-{% macro ses_read_lines(location) -%}
-    {{ return(adapter.dispatch('ses_read_lines', 'ses_analytics')(location)) }}
+{% macro ses_read_records(location) -%}
+    {{ return(adapter.dispatch('ses_read_records', 'ses_analytics')(location)) }}
 {%- endmacro %}
 
-{% macro default__ses_read_lines(location) -%}
+{% macro default__ses_read_records(location) -%}
+    {#- A line is cut at each "}{" (white space between allowed) only when it
+        is not one JSON document already; every piece is judged on its own
+        later, so a string holding "}{" that is cut wrongly ends up
+        quarantined, not lost. -#}
+    {%- set concatenation = "'\\}\\s*\\{'" -%}
     select
         filename as file_name,
-        line_text
+        unnest(
+            case
+                when not regexp_matches(line_text, {{ concatenation }}) or json_valid(line_text) then [line_text]
+                else string_split(regexp_replace(line_text, {{ concatenation }}, '}' || chr(0) || '{', 'g'), chr(0))
+            end
+        ) as record_text
     from read_csv(
         {{ location }},
         columns = {'line_text': 'varchar'},
@@ -25,76 +39,30 @@
         compression = 'auto',
         max_line_size = {{ var('ses_max_record_line_bytes') }}
     )
-    -- blank lines carry nothing; a search stops at the first character of a
-    -- record, where trim() would copy every line
+    -- a search stops at the first character of a record, where trim() would
+    -- copy every line
     where regexp_matches(line_text, '\S')
 {%- endmacro %}
 
 
-{#- Split a line into records. SES ends records with a newline, but plain
-    Firehose and some Lambda transforms concatenate objects with no delimiter
-    ({...}{...}): a line that is not one JSON document is cut at each "}{",
-    and every piece is judged on its own afterwards. -#}
-{% macro ses_split_concatenated_records(line_column) -%}
-    {{ return(adapter.dispatch('ses_split_concatenated_records', 'ses_analytics')(line_column)) }}
+{#- A query with one column, `file`: every object a location names (a glob's
+    matches; for a remote location also a prefix's objects at any depth, or
+    one object). A remote location is listed by the `s3` target's plugin
+    (plugins/ses_s3.py), which fails in one line naming the setting, the
+    location and the cause (missing bucket, access denied, unreachable
+    endpoint, nothing there); `setting_name` is the var the location came
+    from. -#}
+{% macro ses_list_objects(location, setting_name) -%}
+    {{ return(adapter.dispatch('ses_list_objects', 'ses_analytics')(location, setting_name)) }}
 {%- endmacro %}
 
-{% macro default__ses_split_concatenated_records(line_column) -%}
-    case
-        when not regexp_matches({{ line_column }}, '\}\s*\{') or {{ ses_is_valid_json(line_column) }}
-            then [{{ line_column }}]
-        else string_split(regexp_replace({{ line_column }}, '\}\s*\{', '}' || chr(0) || '{', 'g'), chr(0))
-    end
-{%- endmacro %}
-
-
-{#- The configured events location as a glob: a glob as given, a folder as
-    every file below it, a file as itself. A remote location (s3://) is
-    returned as given: its listing tells a prefix from an object itself. -#}
-{% macro ses_events_glob() -%}
-    {%- set path = var('ses_events_path') | string -%}
-    {%- if '*' not in path and '?' not in path and not ses_is_remote(path) and execute -%}
-        {%- set folder_glob = path.rstrip('/') ~ '/**' -%}
-        {%- set files_below = run_query("select count(*) from glob(" ~ ses_string_literal(folder_glob) ~ ")").columns[0].values()[0] -%}
-        {%- if files_below > 0 -%}{%- set path = folder_glob -%}{%- endif -%}
+{% macro default__ses_list_objects(location, setting_name) -%}
+    {%- if ses_is_remote(location) -%}
+        {%- do ses_require_remote_listing(location, setting_name) -%}
+        select unnest(ses_s3_list_objects({{ ses_string_literal(location) }}, {{ ses_string_literal(setting_name) }})) as file
+    {%- else -%}
+        select file from glob({{ ses_string_literal(location) }})
     {%- endif -%}
-    {{ return(path) }}
-{%- endmacro %}
-
-
-{#- The raw objects this run reads, as a SQL expression for ses_read_lines:
-    the objects the location lists that `loaded_relation` has no record of
-    (all of them on a full build), each named by its constant path so DuckDB
-    opens only those. A local full build passes the glob itself, which DuckDB
-    expands as it reads. Returns none when there is nothing new. Listing is
-    cheap; an object with no record at all (empty) is listed again each run
-    and read again, at no cost. -#}
-{% macro ses_event_objects_to_read(loaded_relation) -%}
-    {%- set pattern = ses_events_glob() -%}
-    {%- if not is_incremental() and not ses_is_remote(pattern) -%}
-        {%- if execute -%}
-            {%- set object_count = run_query('select count(*) from glob(' ~ ses_string_literal(pattern) ~ ')').columns[0].values()[0] -%}
-            {%- do log('ses_events_path: ' ~ object_count ~ ' new object(s) to read (full build)', info=true) -%}
-        {%- endif -%}
-        {{ return(ses_string_literal(pattern)) }}
-    {%- endif -%}
-    {%- if not execute -%}{{ return(none) }}{%- endif -%}
-    {%- set new_objects_query -%}
-        {{ ses_list_objects(pattern, 'ses_events_path') }}
-        {%- if is_incremental() %}
-        except
-        select distinct file_name from {{ loaded_relation }}
-        {%- endif %}
-        order by 1
-    {%- endset -%}
-    {%- set new_objects = run_query(new_objects_query).columns[0].values() | list -%}
-    {%- do log('ses_events_path: ' ~ new_objects | length ~ ' new object(s) to read' ~ ('' if is_incremental() else ' (full build)'), info=true) -%}
-    {%- if new_objects | length == 0 -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set literals = [] -%}
-    {%- for path in new_objects -%}{%- do literals.append(ses_string_literal(path)) -%}{%- endfor -%}
-    {{ return('[' ~ literals | join(', ') ~ ']') }}
 {%- endmacro %}
 
 
@@ -124,30 +92,102 @@
 {%- endmacro %}
 
 
+{#- The internal send log: CSV (every column read as text, so nothing is
+    guessed wrong) or Parquet, chosen by the file suffix. The four known
+    columns are typed; every further column (campaign, team, ...) goes into
+    the request_attributes map as text, so a company's own columns reach the
+    marts without the project knowing them. -#}
+{% macro ses_read_requests(location) -%}
+    {{ return(adapter.dispatch('ses_read_requests', 'ses_analytics')(location)) }}
+{%- endmacro %}
+
+{% macro default__ses_read_requests(location) -%}
+    {%- set path = location | string -%}
+    {%- if path.lower().endswith('.parquet') -%}
+        {%- set reader = 'read_parquet(' ~ ses_string_literal(path) ~ ')' -%}
+    {%- else -%}
+        {%- set reader = 'read_csv(' ~ ses_string_literal(path) ~ ', header = true, all_varchar = true)' -%}
+    {%- endif -%}
+    {%- set known_columns = ['message_id', 'recipient', 'request_time', 'region'] -%}
+    {%- set attribute_columns = [] -%}
+    {%- if execute -%}
+        {%- if ses_is_remote(path) -%}
+            {#- listed first so that a wrong location fails in one line, naming it -#}
+            {%- do run_query(ses_list_objects(path, 'ses_requests_path')) -%}
+        {%- endif -%}
+        {%- for column_name in run_query('describe select * from ' ~ reader).columns[0].values() -%}
+            {%- if column_name not in known_columns -%}{%- do attribute_columns.append(column_name) -%}{%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select
+        cast(message_id as varchar) as message_id,
+        cast(recipient as varchar) as recipient,
+        {{ ses_parse_timestamp('cast(request_time as varchar)') }} as request_time,
+        cast(region as varchar) as region,
+        {% if attribute_columns -%}
+        map {
+            {%- for column_name in attribute_columns %}'{{ column_name }}': cast({{ adapter.quote(column_name) }} as varchar){{ ', ' if not loop.last }}{% endfor -%}
+        }
+        {%- else -%}
+        cast(null as map(varchar, varchar))
+        {%- endif %} as request_attributes
+    from {{ reader }}
+{%- endmacro %}
+
+
+{#- The configured events location as a glob: a glob as given, a folder as
+    every file below it, a file as itself. A remote location (s3://) is
+    returned as given: its listing tells a prefix from an object itself. -#}
+{% macro ses_events_glob() -%}
+    {%- set path = var('ses_events_path') | string -%}
+    {%- if '*' not in path and '?' not in path and not ses_is_remote(path) and execute -%}
+        {%- set folder_glob = path.rstrip('/') ~ '/**' -%}
+        {%- set files_below = run_query('select count(*) from (' ~ ses_list_objects(folder_glob, 'ses_events_path') ~ ') as objects').columns[0].values()[0] -%}
+        {%- if files_below > 0 -%}{%- set path = folder_glob -%}{%- endif -%}
+    {%- endif -%}
+    {{ return(path) }}
+{%- endmacro %}
+
+
+{#- The raw objects this run reads, as a SQL expression for ses_read_records:
+    the objects the location lists that `loaded_relation` has no record of
+    (all of them on a full build), each named by its constant path so DuckDB
+    opens only those (it prunes files only for constant paths). A local full
+    build passes the glob itself, which DuckDB expands as it reads. Returns
+    none when there is nothing new. An object with no record at all (empty)
+    is listed again each run and read again, at no cost. -#}
+{% macro ses_event_objects_to_read(loaded_relation) -%}
+    {%- set pattern = ses_events_glob() -%}
+    {%- if not is_incremental() and not ses_is_remote(pattern) -%}
+        {%- if execute -%}
+            {%- set object_count = run_query('select count(*) from (' ~ ses_list_objects(pattern, 'ses_events_path') ~ ') as objects').columns[0].values()[0] -%}
+            {%- do log('ses_events_path: ' ~ object_count ~ ' new object(s) to read (full build)', info=true) -%}
+        {%- endif -%}
+        {{ return(ses_string_literal(pattern)) }}
+    {%- endif -%}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {%- set new_objects_query -%}
+        {{ ses_list_objects(pattern, 'ses_events_path') }}
+        {%- if is_incremental() %}
+        except
+        select distinct file_name from {{ loaded_relation }}
+        {%- endif %}
+        order by 1
+    {%- endset -%}
+    {%- set new_objects = run_query(new_objects_query).columns[0].values() | list -%}
+    {%- do log('ses_events_path: ' ~ new_objects | length ~ ' new object(s) to read' ~ ('' if is_incremental() else ' (full build)'), info=true) -%}
+    {%- if new_objects | length == 0 -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set literals = [] -%}
+    {%- for path in new_objects -%}{%- do literals.append(ses_string_literal(path)) -%}{%- endfor -%}
+    {{ return('[' ~ literals | join(', ') ~ ']') }}
+{%- endmacro %}
+
+
 {#- Whether a location is on a remote store (s3://...) rather than local disk. -#}
 {% macro ses_is_remote(location) -%}
     {{ return('://' in location | string) }}
-{%- endmacro %}
-
-
-{#- A query with one column, `file`: every object a location names (a glob's
-    matches; for a remote location also a prefix's objects at any depth, or
-    one object). A remote location is listed by the `s3` target's plugin
-    (plugins/ses_s3.py), which fails in one line naming the setting, the
-    location and the cause (missing bucket, access denied, unreachable
-    endpoint, nothing there); `setting_name` is the var the location came
-    from. -#}
-{% macro ses_list_objects(location, setting_name) -%}
-    {{ return(adapter.dispatch('ses_list_objects', 'ses_analytics')(location, setting_name)) }}
-{%- endmacro %}
-
-{% macro default__ses_list_objects(location, setting_name) -%}
-    {%- if ses_is_remote(location) -%}
-        {%- do ses_require_remote_listing(location, setting_name) -%}
-        select unnest(ses_s3_list_objects({{ ses_string_literal(location) }}, {{ ses_string_literal(setting_name) }})) as file
-    {%- else -%}
-        select file from glob({{ ses_string_literal(location) }})
-    {%- endif -%}
 {%- endmacro %}
 
 
@@ -169,32 +209,4 @@
 {#- A text as a single-quoted SQL string literal. -#}
 {% macro ses_string_literal(text) -%}
     '{{ text | string | replace("'", "''") }}'
-{%- endmacro %}
-
-
-{#- The internal send log: CSV (every column read as text, so nothing is
-    guessed wrong) or Parquet, chosen by the file suffix. The four known
-    columns are typed; any other column passes through as it is. -#}
-{% macro ses_read_requests(location) -%}
-    {{ return(adapter.dispatch('ses_read_requests', 'ses_analytics')(location)) }}
-{%- endmacro %}
-
-{% macro default__ses_read_requests(location) -%}
-    {%- set path = location | string -%}
-    {%- set quoted_path = ses_string_literal(path) -%}
-    {%- if ses_is_remote(path) and execute -%}
-        {#- listed first so that a wrong location fails in one line, naming it -#}
-        {%- do run_query(ses_list_objects(path, 'ses_requests_path')) -%}
-    {%- endif -%}
-    select
-        cast(message_id as varchar) as message_id,
-        cast(recipient as varchar) as recipient,
-        {{ ses_parse_timestamp('cast(request_time as varchar)') }} as request_time,
-        cast(region as varchar) as region,
-        * exclude (message_id, recipient, request_time, region)
-    {%- if path.lower().endswith('.parquet') %}
-    from read_parquet({{ quoted_path }})
-    {%- else %}
-    from read_csv({{ quoted_path }}, header = true, all_varchar = true)
-    {%- endif %}
 {%- endmacro %}

@@ -1,21 +1,21 @@
 {#- Message outcomes summarised over any cohort: one row per value of
-    `cohort_expression`, computed on fct_ses_messages (one row per message, so
-    nothing fans out). Use it for any column of the message fact (region,
-    configuration_set, ...) or of the internal data
+    `cohort_expression`, computed on `messages` (fct_ses_messages: one row per
+    message, so nothing fans out). Use it for any column of the message fact
+    (region, configuration_set, ...) or of the internal data
     (request_attributes['campaign']).
 
-    Totals sum every event; unique counts count messages. Rates, each a safe
-    divide (null when the denominator is 0):
+    count_<plural> sum every event; count_messages_<outcome> count messages.
+    Rates, each a safe divide (null when the denominator is 0):
       delivery_rate        messages delivered   / messages sent
       bounce_rate          messages bounced     / messages sent
       complaint_rate       messages complained  / messages sent
       open_rate            messages opened      / messages delivered
       click_rate           messages clicked     / messages delivered
       click_to_open_rate   messages clicked     / messages opened -#}
-{% macro ses_cohort_summary(cohort_expression, cohort_name, where='true') %}
+{% macro ses_cohort_summary(messages, cohort_expression, cohort_name, where='true') %}
 {%- set outcomes = ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained'] %}
 
-with messages as (
+with cohort_messages as (
 
     select
         {{ cohort_expression }} as {{ cohort_name }},
@@ -25,7 +25,7 @@ with messages as (
         {%- for outcome in outcomes %}
         was_{{ outcome }}{{ ',' if not loop.last }}
         {%- endfor %}
-    from {{ ref('fct_ses_messages') }}
+    from {{ messages }}
     where {{ where }}
 
 ),
@@ -34,14 +34,14 @@ totals as (
 
     select
         {{ cohort_name }},
-        count(*) as messages,
+        count(*) as count_messages,
         {%- for event_type in ses_event_types() %}
-        cast(sum(count_{{ event_type.plural }}) as {{ dbt.type_bigint() }}) as {{ event_type.plural }},
+        cast(sum(count_{{ event_type.plural }}) as {{ dbt.type_bigint() }}) as count_{{ event_type.plural }},
         {%- endfor %}
         {%- for outcome in outcomes %}
-        cast(sum(case when was_{{ outcome }} then 1 else 0 end) as {{ dbt.type_bigint() }}) as messages_{{ outcome }}{{ ',' if not loop.last }}
+        cast(sum(case when was_{{ outcome }} then 1 else 0 end) as {{ dbt.type_bigint() }}) as count_messages_{{ outcome }}{{ ',' if not loop.last }}
         {%- endfor %}
-    from messages
+    from cohort_messages
     group by {{ cohort_name }}
 
 ),
@@ -50,12 +50,12 @@ final as (
 
     select
         *,
-        {{ ses_safe_divide('messages_delivered', 'messages_sent') }} as delivery_rate,
-        {{ ses_safe_divide('messages_bounced', 'messages_sent') }} as bounce_rate,
-        {{ ses_safe_divide('messages_complained', 'messages_sent') }} as complaint_rate,
-        {{ ses_safe_divide('messages_opened', 'messages_delivered') }} as open_rate,
-        {{ ses_safe_divide('messages_clicked', 'messages_delivered') }} as click_rate,
-        {{ ses_safe_divide('messages_clicked', 'messages_opened') }} as click_to_open_rate
+        {{ ses_safe_divide('count_messages_delivered', 'count_messages_sent') }} as delivery_rate,
+        {{ ses_safe_divide('count_messages_bounced', 'count_messages_sent') }} as bounce_rate,
+        {{ ses_safe_divide('count_messages_complained', 'count_messages_sent') }} as complaint_rate,
+        {{ ses_safe_divide('count_messages_opened', 'count_messages_delivered') }} as open_rate,
+        {{ ses_safe_divide('count_messages_clicked', 'count_messages_delivered') }} as click_rate,
+        {{ ses_safe_divide('count_messages_clicked', 'count_messages_opened') }} as click_to_open_rate
     from totals
 
 )

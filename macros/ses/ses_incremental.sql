@@ -1,44 +1,62 @@
-{#- Incremental bookkeeping shared by the incremental models. Each model
-    remembers how far it got by the greatest loaded_at it holds, so a run
-    killed half-way is caught up by the next: whatever an upstream model
-    committed after this model's last commit is picked up, nothing twice. -#}
+{#- Incremental bookkeeping. Every row an incremental model writes carries
+    `loaded_at`, the start of the dbt invocation that wrote it (one constant
+    per run). A model reads what its inputs wrote after its own greatest
+    loaded_at, so a run killed half-way is caught up by the next: whatever an
+    upstream model committed after this model's last commit is picked up,
+    nothing twice. Tests check the rows stamped with this run. -#}
 
-{#- True for rows loaded after everything this model already holds (every
-    row on a full build). -#}
+{#- This run's stamp: when the dbt invocation started, in UTC. -#}
+{% macro ses_run_loaded_at() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+
+{#- The greatest loaded_at in `relation`, read while the model compiles and
+    written as a constant, so the engine can skip the row groups loaded
+    before it (rows are appended in loaded_at order). The epoch for an empty
+    or missing relation. -#}
+{% macro ses_watermark(relation) -%}
+    {%- set watermark = none -%}
+    {%- if execute and is_incremental() -%}
+        {%- set watermark = run_query('select max(loaded_at) from ' ~ relation).columns[0].values()[0] -%}
+    {%- endif -%}
+    {%- if watermark is none -%}
+        {{ return("cast('1970-01-01' as " ~ dbt.type_timestamp() ~ ")") }}
+    {%- endif -%}
+    {{ return("cast('" ~ watermark.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+{%- endmacro %}
+
+
+{#- True for the rows of an input loaded after everything this model holds
+    (every row on a full build). -#}
 {% macro ses_loaded_since_last_run(loaded_at_column='loaded_at') -%}
     {%- if is_incremental() -%}
-        {{ loaded_at_column }} > (
-            select coalesce(max(loaded_at), cast('1900-01-01' as timestamp)) from {{ this }}
-        )
+        {{ loaded_at_column }} > {{ ses_watermark(this) }}
     {%- else -%}
         true
     {%- endif -%}
 {%- endmacro %}
 
 
-{#- True for messages this run must recompute: on an incremental build those
-    with an event loaded since this model's last run (and, with
-    `include_requests`, those whose send-log rows changed since); on a full
-    build every message. Marts whose rows depend on all of a message's events
-    (counts, step numbers) are rebuilt message by message this way.
-    When nothing changed the filter is the constant false, found while the
-    model compiles, so the engine skips every scan it guards: a run with
-    nothing new costs next to nothing. -#}
-{% macro ses_is_changed_message(message_id_column='message_id', include_requests=false) -%}
-    {#- refs are taken outside the branch so dbt records the dependencies while parsing -#}
-    {%- set events = ref('fct_ses_events') -%}
-    {%- set requests = ref('int_ses__requests') if include_requests else none -%}
+{#- A filter on `message_id_column` for the messages this run must
+    recompute: on a full build every message; on an incremental build those
+    with a row loaded since this model's last run in any of `inputs`
+    (relations with message_id and loaded_at: the events, the send log).
+    Marts whose rows depend on all of a message's events (counts, step
+    numbers) are rebuilt message by message this way. Whether anything
+    changed is asked while the model compiles: with nothing new the filter
+    is the constant false and the engine skips every scan it guards. -#}
+{% macro ses_changed_messages(message_id_column, inputs) -%}
     {%- if not is_incremental() -%}
         {{ return('true') }}
     {%- endif -%}
+    {%- set watermark = ses_watermark(this) -%}
     {%- set changed_messages -%}
-        select message_id from {{ events }}
-        where {{ ses_loaded_since_last_run() }}
-        {%- if include_requests %}
-        union
-        select message_id from {{ requests }}
-        where {{ ses_loaded_since_last_run() }}
-        {%- endif %}
+        {%- for input in inputs %}
+        select message_id from {{ input }}
+        where loaded_at > {{ watermark }}
+        {{ 'union' if not loop.last }}
+        {%- endfor %}
     {%- endset -%}
     {%- if execute and run_query('select 1 from (' ~ changed_messages ~ ') as changed limit 1').rows | length == 0 -%}
         {{ return('false') }}
@@ -47,11 +65,14 @@
 {%- endmacro %}
 
 
-{#- The later of two loaded_at values, either of which may be null: a row
-    reflecting events and send-log rows is as new as the newer of them. -#}
-{% macro ses_latest_loaded_at(first_loaded_at, second_loaded_at) -%}
-    greatest(
-        coalesce({{ first_loaded_at }}, {{ second_loaded_at }}),
-        coalesce({{ second_loaded_at }}, {{ first_loaded_at }})
-    )
+{#- For data tests: the rows this run wrote (loaded_at is this run's stamp),
+    so a scheduled build checks what it added rather than rescanning every
+    table. On a full build every row is this run's. `--vars
+    '{ses_test_all_rows: true}'` checks every row. -#}
+{% macro ses_rows_loaded_this_run(loaded_at_column='loaded_at') -%}
+    {%- if var('ses_test_all_rows', false) -%}
+        true
+    {%- else -%}
+        {{ loaded_at_column }} = {{ ses_run_loaded_at() }}
+    {%- endif -%}
 {%- endmacro %}

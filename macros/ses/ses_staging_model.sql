@@ -2,35 +2,44 @@
 {% macro ses_staging_mail_columns() %}
     {{ return([
         'sent_at', 'source', 'source_arn', 'sending_account_id', 'destination',
-        'from_addresses', 'to_addresses', 'subject', 'tags', 'configuration_set',
+        'from_addresses', 'to_addresses', 'subject', 'header_message_id', 'tags', 'configuration_set',
     ]) }}
 {% endmacro %}
 
 
-{#- The body of one stg_ses__<class> model: the events of one class with their
-    type object flattened into typed columns. The ten staging models are this
-    macro with a different class. -#}
-{% macro ses_staging_model(event_class) %}
-{%- set detail_columns = ses_event_detail_columns()[event_class] -%}
+{#- The column of stg_ses__events holding an event class's type object as
+    parsed (SES's own key names). -#}
+{% macro ses_type_object_column(event_class) -%}
+    {{ event_class }}_details
+{%- endmacro %}
+
+
+{#- One field of a class's type object, named and typed: timestamps parsed to
+    UTC, arrays of objects with their elements' fields renamed. -#}
+{% macro ses_type_object_field(event_class, field) -%}
+    {%- set value = ses_struct_field(ses_type_object_column(event_class), field.json) -%}
+    {%- if field.type == 'timestamp' -%}
+        {{ ses_parse_timestamp(value) }}
+    {%- elif field.type == 'struct_list' -%}
+        {{ ses_rename_struct_list(value, field.fields) }}
+    {%- else -%}
+        {{ value }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The body of one stg_ses__<class> model: the distinct events of one class
+    (from `events`, stg_ses__events) with their type object's fields named and
+    typed. The ten staging models are this macro with a different class. -#}
+{% macro ses_staging_model(events, event_class) %}
+{%- set fields = ses_type_object_fields()[event_class] -%}
 
 with events as (
 
-    select * from {{ ref('stg_ses__events') }}
+    select * from {{ events }}
     where event_class = '{{ event_class }}'
 
 ),
-
-{%- if detail_columns %}
-
-details_parsed as (
-
-    select
-        *,
-        {{ ses_json_to_struct('event_details', detail_columns) }} as details_struct
-    from events
-
-),
-{%- endif %}
 
 final as (
 
@@ -41,13 +50,14 @@ final as (
         {%- for column_name in ses_staging_mail_columns() %}
         {{ column_name }},
         {%- endfor %}
-        {%- for column in detail_columns %}
-        {{ ses_struct_field('details_struct', column) }} as {{ column.name }},
+        {%- for field in fields %}
+        {{ ses_type_object_field(event_class, field) }} as {{ field.name }},
         {%- endfor %}
         envelope_type,
+        transport_message_id,
         file_name,
         loaded_at
-    from {{ 'details_parsed' if detail_columns else 'events' }}
+    from events
 
 )
 

@@ -1,5 +1,6 @@
 -- grain: one (message_id, recipient) that SES addressed: each address in the
--- message's mail.destination, lower-cased
+-- message's mail.destination (on any of its events), lower-cased and trimmed.
+-- Rebuilt message by message: those with new events.
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -7,14 +8,16 @@
     on_schema_change='fail',
 ) }}
 
+{%- set events = ref('stg_ses__events') %}
+{%- set changed_message = ses_changed_messages('message_id', [events]) %}
+
 with events as (
 
     select
         message_id,
-        destination,
-        loaded_at
-    from {{ ref('fct_ses_events') }}
-    where {{ ses_is_changed_message() }}
+        destination
+    from {{ events }}
+    where {{ changed_message }}
 
 ),
 
@@ -24,7 +27,6 @@ addresses as (
         message_id,
         {{ ses_unnest('destination') }} as address
     from events
-    where {{ ses_list_length('destination') }} > 0
 
 ),
 
@@ -38,26 +40,14 @@ recipients as (
 
 ),
 
-messages_loaded_at as (
-
-    select
-        message_id,
-        max(loaded_at) as loaded_at
-    from events
-    group by message_id
-
-),
-
 final as (
 
     select
-        recipients.message_id,
-        recipients.recipient,
-        count(*) over (partition by recipients.message_id) as message_recipient_count,
-        messages_loaded_at.loaded_at
+        message_id,
+        recipient,
+        count(*) over (partition by message_id) as message_recipient_count,
+        {{ ses_run_loaded_at() }} as loaded_at
     from recipients
-    inner join messages_loaded_at
-        on recipients.message_id = messages_loaded_at.message_id
 
 )
 

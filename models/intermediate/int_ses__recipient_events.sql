@@ -1,10 +1,11 @@
--- grain: one event per recipient it is attributed to. Events that list their
--- recipients (delivery, bounce, complaint, delivery delay) go to each listed
--- recipient; send, reject and rendering failure concern every recipient of
--- the message; opens, clicks and subscriptions name nobody, so they go to the
--- message's only recipient when it has exactly one, and stay unattributed
--- (recipient null) otherwise. Events with no recipient at all are kept with a
--- null recipient, so every event appears at least once.
+-- grain: one event per recipient it is attributed to, with the details a
+-- journey step shows. Events that list their recipients (delivery, bounce,
+-- complaint, delivery delay) go to each listed recipient; send, reject and
+-- rendering failure concern every recipient of the message; opens, clicks and
+-- subscriptions name nobody, so they go to the message's only recipient when
+-- it has exactly one. An event left without a recipient keeps one row with a
+-- null recipient, so every event appears at least once. Rebuilt message by
+-- message: a message's recipients decide where its opens and clicks go.
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -12,124 +13,119 @@
     on_schema_change='fail',
 ) }}
 
-{%- set changed_message = ses_is_changed_message() %}
+{#- The per-class details a journey step shows, each taken from the classes
+    whose staging model has it; smtp_status and diagnostic_code come from the
+    recipient list of bounces and delays. -#}
+{%- set step_detail_names = [
+    'link', 'user_agent', 'ip_address', 'smtp_response', 'bounce_type', 'bounce_sub_type',
+    'delay_type', 'complaint_feedback_type',
+] %}
 
-with events as (
+{%- set events = ref('stg_ses__events') %}
+{%- set changed_message = ses_changed_messages('message_id', [events]) %}
 
-    select
-        event_id,
-        message_id,
-        event_class,
-        event_at,
-        sent_at,
-        event_recipients,
-        loaded_at
-    from {{ ref('fct_ses_events') }}
-    where {{ changed_message }}
-
-),
-
-message_recipients as (
+with message_recipients as (
 
     select * from {{ ref('int_ses__message_recipients') }}
     where {{ changed_message }}
 
 ),
 
-listed_addresses as (
+{%- for event_type in ses_event_types() %}
+{%- set fields = ses_type_object_fields()[event_type.event_class] %}
+{%- set field_names = fields | map(attribute='name') | list %}
+{%- set recipients_field = (fields | selectattr('role', 'defined') | selectattr('role', 'equalto', 'recipients') | list + [none])[0] %}
+{%- set has_statuses = recipients_field is not none and recipients_field.type == 'struct_list'
+    and 'status' in recipients_field.fields | map('first') | list %}
+
+{{ event_type.plural }} as (
+
+    select * from {{ ref(event_type.staging_model) }}
+    where {{ changed_message }}
+
+),
+{%- if event_type.recipient_grain == 'listed' %}
+
+{{ event_type.event_class }}_listed_recipients as (
 
     select
         event_id,
-        {{ ses_unnest('event_recipients') }} as address
-    from events
-    where event_class in {{ ses_event_classes_with_recipient_grain('listed') }}
+        {{ ses_unnest(recipients_field.name) }} as listed
+    from {{ event_type.plural }}
 
 ),
 
-listed as (
+{{ event_type.event_class }}_recipients as (
 
-    select distinct
+    {%- set address = 'listed.email_address' if recipients_field.type == 'struct_list' else 'listed' %}
+    select
         event_id,
-        lower(trim(address)) as recipient,
-        'listed' as attribution
-    from listed_addresses
-    where trim(address) <> ''
+        lower(trim({{ address }})) as recipient,
+        {{ "min(listed.status)" if has_statuses else "cast(null as " ~ dbt.type_string() ~ ")" }} as smtp_status,
+        {{ "min(listed.diagnostic_code)" if has_statuses else "cast(null as " ~ dbt.type_string() ~ ")" }}
+            as diagnostic_code
+    from {{ event_type.event_class }}_listed_recipients
+    where trim({{ address }}) <> ''
+    group by event_id, lower(trim({{ address }}))
 
 ),
+{%- endif %}
 
-every_recipient as (
+{{ event_type.event_class }}_attributed as (
 
     select
-        events.event_id,
+        {{ event_type.plural }}.event_id,
+        {{ event_type.plural }}.message_id,
+        '{{ event_type.event_class }}' as event_class,
+        {{ event_type.plural }}.event_at,
+        {{ event_type.plural }}.sent_at,
+        {%- if event_type.recipient_grain == 'listed' %}
+        recipients.recipient,
+        case when recipients.recipient is not null then 'listed' else 'unattributed' end as attribution,
+        {%- elif event_type.recipient_grain == 'message' %}
         message_recipients.recipient,
-        'every_recipient' as attribution
-    from events
-    inner join message_recipients
-        on events.message_id = message_recipients.message_id
-    where events.event_class in {{ ses_event_classes_with_recipient_grain('message') }}
-
-),
-
-only_recipient as (
-
-    select
-        events.event_id,
+        case when message_recipients.recipient is not null then 'every_recipient' else 'unattributed' end
+            as attribution,
+        {%- else %}
         message_recipients.recipient,
-        'only_recipient' as attribution
-    from events
-    inner join message_recipients
-        on events.message_id = message_recipients.message_id
-    where
-        events.event_class in {{ ses_event_classes_with_recipient_grain('unnamed') }}
-        and message_recipients.message_recipient_count = 1
+        case when message_recipients.recipient is not null then 'only_recipient' else 'unattributed' end
+            as attribution,
+        {%- endif %}
+        {%- for detail_name in step_detail_names %}
+        {{ event_type.plural ~ '.' ~ detail_name if detail_name in field_names else 'cast(null as ' ~ dbt.type_string() ~ ')' }}
+            as {{ detail_name }},
+        {%- endfor %}
+        {%- if event_type.recipient_grain == 'listed' %}
+        recipients.smtp_status,
+        recipients.diagnostic_code,
+        {%- else %}
+        cast(null as {{ dbt.type_string() }}) as smtp_status,
+        cast(null as {{ dbt.type_string() }}) as diagnostic_code,
+        {%- endif %}
+        {{ ses_run_loaded_at() }} as loaded_at
+    from {{ event_type.plural }}
+    {%- if event_type.recipient_grain == 'listed' %}
+    left join {{ event_type.event_class }}_recipients as recipients
+        on {{ event_type.plural }}.event_id = recipients.event_id
+    {%- elif event_type.recipient_grain == 'message' %}
+    left join message_recipients
+        on {{ event_type.plural }}.message_id = message_recipients.message_id
+    {%- else %}
+    left join message_recipients
+        on
+            {{ event_type.plural }}.message_id = message_recipients.message_id
+            and message_recipients.message_recipient_count = 1
+    {%- endif %}
 
 ),
-
-attributed as (
-
-    select * from listed
-    union all
-    select * from every_recipient
-    union all
-    select * from only_recipient
-
-),
-
-unattributed as (
-
-    select
-        events.event_id,
-        cast(null as varchar) as recipient,
-        'unattributed' as attribution
-    from events
-    left join attributed
-        on events.event_id = attributed.event_id
-    where attributed.event_id is null
-
-),
-
-all_attributions as (
-
-    select * from attributed
-    union all
-    select * from unattributed
-
-),
+{%- endfor %}
 
 final as (
 
-    select
-        events.event_id,
-        events.message_id,
-        all_attributions.recipient,
-        all_attributions.attribution,
-        events.event_class,
-        events.event_at,
-        events.sent_at,
-        events.loaded_at
-    from all_attributions
-    inner join events
-        on all_attributions.event_id = events.event_id
+    {%- for event_type in ses_event_types() %}
+    select * from {{ event_type.event_class }}_attributed
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
 
 )
 

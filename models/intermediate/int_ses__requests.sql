@@ -1,7 +1,7 @@
 -- grain: one requested (message_id, recipient) row of the internal send log,
--- stamped with when its message's rows last changed. The send log is read
--- again only when its files changed (name, size or modification time), and
--- then only the messages whose rows changed are replaced, so the marts
+-- stamped with the run that last loaded its message's rows. The send log is
+-- read again only when its files changed (name, size or modification time),
+-- and then only the messages whose rows changed are replaced, so the marts
 -- recompute just those.
 {{ config(
     materialized='incremental',
@@ -19,7 +19,7 @@
     {%- set send_log_version = run_query(version_query).columns[0].values()[0] %}
     {%- if is_incremental() %}
         {%- set stored_version_query -%}
-            select {{ ses_arg_max('send_log_version', ['loaded_at']) }} from {{ this }}
+            select max_by(send_log_version, loaded_at) from {{ this }}
         {%- endset %}
         {%- set send_log_unchanged = run_query(stored_version_query).columns[0].values()[0] == send_log_version %}
     {%- endif %}
@@ -32,7 +32,7 @@ with requests as (
         recipient,
         request_time,
         region,
-        {{ ses_columns_as_string_map(ses_request_attribute_columns()) }} as request_attributes
+        request_attributes
     from {{ ref('stg_internal__ses_requests') }}
     {%- if send_log_unchanged %}
     where false
@@ -46,7 +46,7 @@ message_hashes as (
     select
         message_id,
         cast(
-            sum({{ ses_row_hash(['message_id', 'recipient', 'request_time', 'region', 'request_attributes']) }})
+            sum({{ ses_hash(['message_id', 'recipient', 'request_time', 'region', 'request_attributes']) }})
             as {{ dbt.type_string() }}
         ) as request_hash
     from requests
@@ -78,12 +78,12 @@ final as (
         message_hashes.request_hash,
         cast({{ ses_string_literal(send_log_version) if send_log_version else 'null' }} as {{ dbt.type_string() }})
             as send_log_version,
-        {{ ses_current_utc_timestamp() }} as loaded_at
+        {{ ses_run_loaded_at() }} as loaded_at
     from requests
     inner join message_hashes
         on requests.message_id = message_hashes.message_id
     {%- if is_incremental() %}
-    where requests.message_id in (select message_id from changed_messages)
+    where requests.message_id in (select changed_messages.message_id from changed_messages)
     {%- endif %}
 
 )

@@ -1,65 +1,44 @@
--- grain: one distinct SES event, flattened in the proof of concept's layout
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-) }}
+-- grain: one distinct SES event of any class, flattened in the layout of the
+-- original proof of concept (ses_mail): each class's own classification and
+-- recipients come from its staging model. A view: the per-class staging
+-- models hold the data, and a query reads only the columns it names.
+{{ config(materialized='view') }}
 
-{%- set summary_fields = [
-    {'name': 'bounce_type', 'json': 'bounceType', 'type': 'varchar'},
-    {'name': 'bounce_sub_type', 'json': 'bounceSubType', 'type': 'varchar'},
-    {'name': 'complaint_feedback_type', 'json': 'complaintFeedbackType', 'type': 'varchar'},
-    {'name': 'complaint_sub_type', 'json': 'complaintSubType', 'type': 'varchar'},
-    {'name': 'delay_type', 'json': 'delayType', 'type': 'varchar'},
-    {'name': 'delivered_recipients', 'json': 'recipients', 'type': 'varchar_list'},
-    {'name': 'bounced_recipients', 'json': 'bouncedRecipients', 'type': 'struct_list', 'fields': [['email_address', 'emailAddress', 'varchar']]},
-    {'name': 'complained_recipients', 'json': 'complainedRecipients', 'type': 'struct_list', 'fields': [['email_address', 'emailAddress', 'varchar']]},
-    {'name': 'delayed_recipients', 'json': 'delayedRecipients', 'type': 'struct_list', 'fields': [['email_address', 'emailAddress', 'varchar']]},
-] %}
+{#- Per class: which of its fields the proof of concept called event_type
+    and event_subclass (lower-cased), and whom the event lists. -#}
+{%- set classification = {
+    'bounce': {'event_type': 'bounce_type', 'event_subclass': 'bounce_sub_type'},
+    'complaint': {'event_type': 'complaint_feedback_type', 'event_subclass': 'complaint_sub_type'},
+    'delivery_delay': {'event_type': 'delay_type'},
+} %}
 
-with events as (
+with
+{%- for event_type in ses_event_types() %}
+{%- set fields = ses_type_object_fields()[event_type.event_class] %}
+{%- set recipients_field = (fields | selectattr('role', 'defined') | selectattr('role', 'equalto', 'recipients') | list + [none])[0] %}
+{%- set class_fields = classification.get(event_type.event_class, {}) %}
 
-    select * from {{ ref('stg_ses__events') }}
-    where {{ ses_loaded_since_last_run() }}
-
-),
-
-details_parsed as (
-
-    select
-        *,
-        {{ ses_json_to_struct('event_details', summary_fields) }} as event_summary
-    from events
-
-),
-
-final as (
+{{ event_type.plural }} as (
 
     select
         event_id,
         message_id,
-        event_class,
-        ses_event_type,
-        lower(case event_class
-            when 'bounce' then event_summary.bounceType
-            when 'complaint' then event_summary.complaintFeedbackType
-            when 'delivery_delay' then event_summary.delayType
-        end) as event_type,
-        lower(case event_class
-            when 'bounce' then event_summary.bounceSubType
-            when 'complaint' then event_summary.complaintSubType
-        end) as event_subclass,
-        coalesce(case event_class
-            when 'delivery' then event_summary.recipients
-            when 'bounce' then {{ ses_list_field('event_summary.bouncedRecipients', 'emailAddress') }}
-            when 'complaint' then {{ ses_list_field('event_summary.complainedRecipients', 'emailAddress') }}
-            when 'delivery_delay' then {{ ses_list_field('event_summary.delayedRecipients', 'emailAddress') }}
-        end, cast([] as varchar[])) as event_recipients,
-        event_details as event_data,
+        '{{ event_type.event_class }}' as event_class,
+        '{{ event_type.event_type }}' as ses_event_type,
+        {%- for poc_column in ['event_type', 'event_subclass'] %}
+        {{ 'lower(' ~ class_fields[poc_column] ~ ')' if poc_column in class_fields else 'cast(null as ' ~ dbt.type_string() ~ ')' }}
+            as {{ poc_column }},
+        {%- endfor %}
+        {%- if recipients_field is none %}
+        cast([] as {{ dbt.type_string() }}[]) as event_recipients,
+        {%- elif recipients_field.type == 'struct_list' %}
+        coalesce({{ ses_list_field(recipients_field.name, 'email_address') }}, []) as event_recipients,
+        {%- else %}
+        coalesce({{ recipients_field.name }}, []) as event_recipients,
+        {%- endif %}
         event_at,
         sent_at,
         source,
-        -- `account` is the proof of concept's name for the sending account
         sending_account_id as account,  -- noqa: RF04
         from_addresses,
         to_addresses,
@@ -72,7 +51,17 @@ final as (
         transport_message_id,
         file_name,
         loaded_at
-    from details_parsed
+    from {{ ref(event_type.staging_model) }}
+
+),
+{%- endfor %}
+
+final as (
+
+    {%- for event_type in ses_event_types() %}
+    select * from {{ event_type.plural }}
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
 
 )
 

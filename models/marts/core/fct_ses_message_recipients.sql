@@ -10,17 +10,37 @@
     on_schema_change='fail',
 ) }}
 
-{%- set changed_message = ses_is_changed_message('message_id', include_requests=true) %}
+{%- set events = ref('stg_ses__events') %}
+{%- set requests = ref('int_ses__requests') %}
+{%- set changed_message = ses_changed_messages('message_id', [events, requests]) %}
 
-with requests as (
+with recipient_events as (
+
+    select
+        message_id,
+        recipient,
+        event_class,
+        event_at
+    from {{ ref('int_ses__recipient_events') }}
+    where {{ changed_message }} and recipient is not null
+
+),
+
+message_recipients as (
+
+    select * from {{ ref('int_ses__message_recipients') }}
+    where {{ changed_message }}
+
+),
+
+requests as (
 
     select
         message_id,
         lower(trim(recipient)) as recipient,
         region,
-        request_time,
-        loaded_at
-    from {{ ref('int_ses__requests') }}
+        request_time
+    from {{ requests }}
     where {{ changed_message }}
 
 ),
@@ -31,41 +51,9 @@ request_recipients as (
         message_id,
         recipient,
         min(region) as region,
-        min(request_time) as request_time,
-        max(loaded_at) as loaded_at
+        min(request_time) as request_time
     from requests
     group by message_id, recipient
-
-),
-
-message_events as (
-
-    select * from {{ ref('int_ses__recipient_events') }}
-    where {{ changed_message }}
-
-),
-
-recipient_events as (
-
-    select * from message_events
-    where recipient is not null
-
-),
-
-messages_loaded_at as (
-
-    select
-        message_id,
-        max(loaded_at) as loaded_at
-    from message_events
-    group by message_id
-
-),
-
-message_recipients as (
-
-    select * from {{ ref('int_ses__message_recipients') }}
-    where {{ changed_message }}
 
 ),
 
@@ -111,7 +99,7 @@ final as (
         request_recipients.request_time,
         {{ ses_event_class_outcomes('recipient_totals') }}
         coalesce(recipient_totals.count_events, 0) as count_events,
-        {{ ses_latest_loaded_at('messages_loaded_at.loaded_at', 'request_recipients.loaded_at') }} as loaded_at
+        {{ ses_run_loaded_at() }} as loaded_at
     from recipient_keys
     left join recipient_totals
         on
@@ -125,8 +113,6 @@ final as (
         on
             recipient_keys.message_id = request_recipients.message_id
             and recipient_keys.recipient = request_recipients.recipient
-    left join messages_loaded_at
-        on recipient_keys.message_id = messages_loaded_at.message_id
 
 )
 

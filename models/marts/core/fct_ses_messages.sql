@@ -8,39 +8,30 @@
     on_schema_change='fail',
 ) }}
 
-{%- set changed_message = ses_is_changed_message('message_id', include_requests=true) %}
+{%- set events = ref('stg_ses__events') %}
+{%- set requests = ref('int_ses__requests') %}
+{%- set changed_message = ses_changed_messages('message_id', [events, requests]) %}
 
-with requests as (
+{#- Ties between events at the same instant follow SES's lifecycle order
+    (send before delivery before open), then event_id. -#}
+{%- set step_order = ['event_at', ses_event_class_lifecycle_order('event_class'), 'event_id'] %}
 
-    select * from {{ ref('int_ses__requests') }}
-    where {{ changed_message }}
-
-),
-
-request_totals as (
-
-    select
-        message_id,
-        min(region) as region,
-        min(request_time) as request_time,
-        count(distinct recipient) as requested_recipient_count,
-        {{ ses_arg_min('request_attributes', ['request_time', 'recipient']) }} as request_attributes,
-        max(loaded_at) as loaded_at
-    from requests
-    group by message_id
-
-),
-
-events as (
+with events as (
 
     select
         event_id,
         message_id,
         event_class,
         event_at,
-        sent_at,
-        loaded_at
-    from {{ ref('fct_ses_events') }}
+        sent_at
+    from {{ events }}
+    where {{ changed_message }}
+
+),
+
+requests as (
+
+    select * from {{ requests }}
     where {{ changed_message }}
 
 ),
@@ -52,36 +43,31 @@ message_recipients as (
 
 ),
 
-ordered_events as (
+request_totals as (
 
     select
         message_id,
-        event_class,
-        row_number() over message_steps as step_number,
-        lag(event_class) over message_steps as previous_event_class
-    from events
-    window message_steps as (
-        partition by message_id
-        order by event_at, {{ ses_event_class_lifecycle_order('event_class') }}, event_id
-    )
+        min(region) as region,
+        min(request_time) as request_time,
+        count(distinct recipient) as requested_recipient_count,
+        min_by(request_attributes, (request_time, recipient)) as request_attributes
+    from requests
+    group by message_id
 
 ),
-
-{%- set send_first = ["case when event_class = 'send' then 0 else 1 end", 'event_at', 'event_id'] %}
-{%- set latest_first = ['event_at', ses_event_class_lifecycle_order('event_class'), 'event_id'] %}
 
 event_totals as (
 
     select
         message_id,
         {{ ses_event_class_aggregates('events') }}
-        -- the Send carries the fullest mail object; other events may lack headers
-        {{ ses_arg_min('event_id', send_first) }} as mail_event_id,
-        {{ ses_arg_max('event_class', latest_first) }} as latest_event_class,
         min(sent_at) as sent_at,
         count(*) as count_events,
         max(event_at) as last_event_at,
-        max(loaded_at) as loaded_at
+        -- the Send carries the fullest mail object (other events may lack
+        -- headers): mail attributes come from it, else from the earliest event
+        min_by(event_id, (case when event_class = 'send' then 0 else 1 end, event_at, event_id)) as mail_event_id,
+        {{ ses_ordered_list_agg('event_class', step_order) }} as event_classes_in_order
     from events
     group by message_id
 
@@ -89,30 +75,18 @@ event_totals as (
 
 mail_attributes as (
 
-    -- attributes of one event per message, joined back rather than aggregated:
-    -- carrying maps through an aggregate is slow
+    -- joined back by event id rather than carried through the aggregate,
+    -- which is several times slower for text and maps
     select
         event_totals.message_id,
         mail_events.source,
         mail_events.subject,
         mail_events.configuration_set,
         mail_events.tags,
-        mail_events.account as sending_account_id
+        mail_events.sending_account_id
     from event_totals
-    inner join {{ ref('fct_ses_events') }} as mail_events
+    inner join {{ events }} as mail_events
         on event_totals.mail_event_id = mail_events.event_id
-
-),
-
-journeys as (
-
-    -- consecutive repeats (open>open) collapse into one step of the path
-    select
-        message_id,
-        {{ dbt.listagg('event_class', "'>'", 'order by step_number') }} as journey_path
-    from ordered_events
-    where previous_event_class is null or previous_event_class <> event_class
-    group by message_id
 
 ),
 
@@ -121,7 +95,7 @@ recipient_counts as (
     select
         message_id,
         count(*) as recipient_count,
-        {{ ses_sorted_list_agg('recipient') }} as recipients
+        array_sort(array_agg(recipient)) as recipients
     from message_recipients
     group by message_id
 
@@ -159,20 +133,21 @@ final as (
         {{ ses_seconds_between('event_totals.sent_at', 'event_totals.first_open_at') }} as seconds_to_first_open,
         {{ ses_seconds_between('event_totals.sent_at', 'event_totals.first_click_at') }} as seconds_to_first_click,
         event_totals.last_event_at,
-        journeys.journey_path,
-        coalesce({{ ses_lifecycle_status('event_totals.latest_event_class') }}, 'requested') as latest_status,
-        {{ ses_latest_loaded_at('event_totals.loaded_at', 'request_totals.loaded_at') }} as loaded_at
+        -- consecutive repeats (open>open) collapse into one step of the path
+        {{ ses_join_collapsing_repeats('event_totals.event_classes_in_order', "'>'") }} as journey_path,
+        coalesce(
+            {{ ses_lifecycle_status(ses_list_last('event_totals.event_classes_in_order')) }}, 'requested'
+        ) as latest_status,
+        {{ ses_run_loaded_at() }} as loaded_at
     from message_ids
     left join event_totals
         on message_ids.message_id = event_totals.message_id
-    left join mail_attributes
-        on message_ids.message_id = mail_attributes.message_id
     left join recipient_counts
         on message_ids.message_id = recipient_counts.message_id
     left join request_totals
         on message_ids.message_id = request_totals.message_id
-    left join journeys
-        on message_ids.message_id = journeys.message_id
+    left join mail_attributes
+        on message_ids.message_id = mail_attributes.message_id
 
 )
 

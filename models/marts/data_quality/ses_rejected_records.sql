@@ -1,37 +1,26 @@
 -- grain: one raw record that could not become an SES event, with the reason
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-) }}
+-- and its text as written. A view: base_ses__records keeps the text of
+-- rejected records (and of no others).
+{{ config(materialized='view') }}
 
 with records as (
 
     select * from {{ ref('base_ses__records') }}
-    where rejection_reason is not null and {{ ses_loaded_since_last_run() }}
-
-),
-
-raw_records as (
-
-    select * from {{ ref('raw_ses_records') }}
-    where {{ ses_loaded_since_last_run() }}
+    where rejection_reason is not null
 
 ),
 
 final as (
 
     select
-        records.raw_record_id,
-        records.rejection_reason,
-        records.envelope_type,
-        records.ses_event_type,
-        raw_records.record_text,
-        raw_records.file_name,
-        raw_records.loaded_at
+        raw_record_id,
+        rejection_reason,
+        envelope_type,
+        ses_event_type,
+        record_text,
+        file_name,
+        loaded_at
     from records
-    inner join raw_records
-        on records.raw_record_id = raw_records.raw_record_id
 
 )
 

@@ -1,61 +1,26 @@
 -- grain: one message_id with at least one SES event; one count column per
--- event class, pivoted with CASE + SUM so it runs on any SQL engine. Rebuilt
--- message by message: those with new events.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='message_id',
-    on_schema_change='fail',
-) }}
+-- event class. A view over fct_ses_messages, which counts them already: the
+-- proof of concept's pivot, under the same count_ names as every other mart.
+{{ config(materialized='view') }}
 
-{%- set changed_message = ses_is_changed_message() %}
+with messages as (
 
-with events as (
-
-    select * from {{ ref('fct_ses_events') }}
-    where {{ changed_message }}
-
-),
-
-messages as (
-
-    select
-        message_id,
-        recipients
-    from {{ ref('fct_ses_messages') }}
-    where {{ changed_message }}
-
-),
-
-pivoted as (
-
-    select
-        message_id,
-        {%- for event_type in ses_event_types() %}
-            cast(
-                sum(case when event_class = '{{ event_type.event_class }}' then 1 else 0 end) as {{ dbt.type_bigint() }}
-            ) as {{ event_type.plural }},
-        {%- endfor %}
-        min(sent_at) as sent_at,
-        max(loaded_at) as loaded_at
-    from events
-    group by message_id
+    select * from {{ ref('fct_ses_messages') }}
+    where count_events > 0
 
 ),
 
 final as (
 
     select
-        pivoted.message_id,
-        messages.recipients,
+        message_id,
+        recipients,
         {%- for event_type in ses_event_types() %}
-            pivoted.{{ event_type.plural }},
+        count_{{ event_type.plural }},
         {%- endfor %}
-        pivoted.sent_at,
-        pivoted.loaded_at
-    from pivoted
-    left join messages
-        on pivoted.message_id = messages.message_id
+        sent_at,
+        loaded_at
+    from messages
 
 )
 

@@ -1,2 +1,2 @@
 -- grain: one distinct SES bounce event
-{{ ses_staging_model('bounce') }}
+{{ ses_staging_model(ref('stg_ses__events'), 'bounce') }}

@@ -1,2 +1,2 @@
 -- grain: one distinct SES complaint event
-{{ ses_staging_model('complaint') }}
+{{ ses_staging_model(ref('stg_ses__events'), 'complaint') }}

@@ -1,2 +1,2 @@
 -- grain: one distinct SES delivery event
-{{ ses_staging_model('delivery') }}
+{{ ses_staging_model(ref('stg_ses__events'), 'delivery') }}

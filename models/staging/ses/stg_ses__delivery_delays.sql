@@ -1,2 +1,2 @@
 -- grain: one distinct SES delivery delay event
-{{ ses_staging_model('delivery_delay') }}
+{{ ses_staging_model(ref('stg_ses__events'), 'delivery_delay') }}

@@ -1,10 +1,28 @@
--- grain: one distinct SES event (valid records with redeliveries removed),
--- with the mail fields every event class shares
+-- grain: one distinct SES event (records that could not become an event, and
+-- redeliveries of an event already read, left out), with the mail fields all
+-- classes share and each type object as parsed, for the per-class models
 
 with records as (
 
     select * from {{ ref('base_ses__records') }}
-    where rejection_reason is null and not is_duplicate
+    where rejection_reason is null
+
+),
+
+redeliveries as (
+
+    select {{ ses_unnest('redelivered_record_ids') }} as raw_record_id
+    from {{ ref('base_ses__batches') }}
+
+),
+
+events as (
+
+    select records.*
+    from records
+    left join redeliveries
+        on records.raw_record_id = redeliveries.raw_record_id
+    where redeliveries.raw_record_id is null
 
 ),
 
@@ -16,18 +34,20 @@ final as (
         event_class,
         ses_event_type,
         event_at,
-        {%- for column in ses_mail_columns() if column.name != 'message_id' %}
-            {{ column.name }},
+        {%- for field in ses_mail_fields() if field.name != 'message_id' %}
+        {{ field.name }},
         {%- endfor %}
         configuration_set,
-        event_details,
+        {%- for event_type in ses_event_types() if ses_type_object_parsed_fields(event_type) %}
+        {{ ses_type_object_column(event_type.event_class) }},
+        {%- endfor %}
         envelope_type,
         transport_message_id,
         is_legacy_notification,
         raw_record_id,
         file_name,
         loaded_at
-    from records
+    from events
 
 )
 

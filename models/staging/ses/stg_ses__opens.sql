@@ -1,2 +1,2 @@
 -- grain: one distinct SES open event
-{{ ses_staging_model('open') }}
+{{ ses_staging_model(ref('stg_ses__events'), 'open') }}

@@ -1,2 +1,2 @@
 -- grain: one distinct SES rendering failure event
-{{ ses_staging_model('rendering_failure') }}
+{{ ses_staging_model(ref('stg_ses__events'), 'rendering_failure') }}

@@ -1,2 +1,2 @@
 -- grain: one distinct SES send event
-{{ ses_staging_model('send') }}
+{{ ses_staging_model(ref('stg_ses__events'), 'send') }}

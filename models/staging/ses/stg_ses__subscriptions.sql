@@ -1,2 +1,2 @@
 -- grain: one distinct SES subscription event
-{{ ses_staging_model('subscription') }}
+{{ ses_staging_model(ref('stg_ses__events'), 'subscription') }}

@@ -1,12 +1,17 @@
--- grain: one raw record, unwrapped from its envelope (SNS, EventBridge or none)
--- into one canonical SES record with its mail fields typed, or marked with the
--- reason it cannot be one
+-- grain: one raw record, parsed once: unwrapped from its envelope (SNS,
+-- EventBridge or none), its mail fields typed, its type object kept as a typed
+-- struct, given its event id, or marked with the reason it cannot be an event
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
 ) }}
 
+{#- One parse reads everything: the envelope's own keys, the SES record at the
+    top (bare records and legacy notifications) and the same record under
+    `detail` (EventBridge). An SNS `Message` is a JSON string, the one record
+    parsed a second time. -#}
+{%- set record_fields = ses_record_fields() %}
 {%- set envelope_fields = [
     {'json': 'Type', 'type': 'varchar'},
     {'json': 'TopicArn', 'type': 'varchar'},
@@ -14,128 +19,156 @@
     {'json': 'Message', 'type': 'varchar'},
     {'json': 'source', 'type': 'varchar'},
     {'json': 'id', 'type': 'varchar'},
-    {'json': 'detail', 'type': 'json'},
 ] %}
-
-{#- The whole SES record in one parse: its type, every mail field typed, and
-    each possible type object kept as JSON for the per-class models. -#}
-{%- set mail_fields = [] %}
-{%- for column in ses_mail_columns() %}
-    {%- do mail_fields.append(dict(column, json='mail.' ~ column.json)) %}
-{%- endfor %}
-{%- set ses_record_fields = [
-    {'json': 'eventType', 'type': 'varchar'},
-    {'json': 'notificationType', 'type': 'varchar'},
-    {'json': 'mail.timestamp', 'type': 'varchar'},
-] + mail_fields %}
-{%- for event_type in ses_event_types() %}
-    {%- do ses_record_fields.append({'json': event_type.details_key, 'type': 'json'}) %}
+{%- for field in record_fields %}
+    {%- do envelope_fields.append(field) %}
+    {%- do envelope_fields.append(dict(field, json='detail.' ~ field.json)) %}
 {%- endfor %}
 
-{#- event publishing names the type in eventType, legacy notifications in notificationType -#}
-{%- set named_event_type = 'coalesce(ses_record.eventType, ses_record.notificationType)' %}
+{#- the event types whose type object has fields, and the parts of an SES
+    record: its type names, mail, and those type objects -#}
+{%- set typed_event_types = [] %}
+{%- for event_type in ses_event_types() if ses_type_object_parsed_fields(event_type) %}
+    {%- do typed_event_types.append(event_type) %}
+{%- endfor %}
+{%- set record_mail = adapter.quote('record_mail') %}
+{%- set type_object_columns = [] %}
+{%- for event_type in typed_event_types %}
+    {%- do type_object_columns.append(ses_type_object_column(event_type.event_class)) %}
+{%- endfor %}
+{%- set record_parts = ['eventType', 'notificationType', 'mail'] %}
+{%- for event_type in typed_event_types %}
+    {%- do record_parts.append(event_type.details_key) %}
+{%- endfor %}
 
-with raw_records as (
+{#- event time: the type object's timestamp, else mail.timestamp -#}
+{%- set event_time_text -%}
+    coalesce(
+        case event_class
+            {%- for event_type in typed_event_types if event_type.has_timestamp %}
+            when '{{ event_type.event_class }}' then {{ ses_struct_field(ses_type_object_column(event_type.event_class), 'timestamp') }}
+            {%- endfor %}
+        end,
+        {{ ses_struct_field(record_mail, 'timestamp') }}
+    )
+{%- endset %}
 
+{#- The raw table is named in each step below rather than once in a shared
+    step: a step read three times would be materialised, text and all. -#}
+{%- set new_raw_records -%}
     select
-        raw_record_id,
         file_name,
-        loaded_at,
-        record_text
+        record_text,
+        record_hash
     from {{ ref('raw_ses_records') }}
     where {{ ses_loaded_since_last_run() }}
+{%- endset %}
+
+with copies_in_object as (
+
+    -- the same text twice in one object (a retried put inside one Firehose
+    -- buffer): rare, so numbering only these is cheap
+    select
+        file_name,
+        record_hash
+    from ({{ new_raw_records }}) as new_records
+    group by file_name, record_hash
+    having count(*) > 1
 
 ),
 
-validated as (
+numbered as (
 
     select
-        raw_record_id,
-        file_name,
-        loaded_at,
-        record_text,
-        {{ ses_is_valid_json('record_text') }} as is_valid_json
-    from raw_records
+        new_records.file_name,
+        new_records.record_text,
+        new_records.record_hash,
+        1 as record_copy
+    from ({{ new_raw_records }}) as new_records
+    left join copies_in_object
+        on
+            new_records.file_name = copies_in_object.file_name
+            and new_records.record_hash = copies_in_object.record_hash
+    where copies_in_object.record_hash is null
+
+    union all
+
+    -- ordered by text so that two different texts sharing a hash (a 64-bit
+    -- collision) still get two numbers
+    select
+        new_records.file_name,
+        new_records.record_text,
+        new_records.record_hash,
+        row_number() over (
+            partition by new_records.file_name, new_records.record_hash
+            order by new_records.record_text
+        ) as record_copy
+    from ({{ new_raw_records }}) as new_records
+    inner join copies_in_object
+        on
+            new_records.file_name = copies_in_object.file_name
+            and new_records.record_hash = copies_in_object.record_hash
 
 ),
 
-envelopes as (
+parsed as (
 
     select
-        raw_record_id,
+        {{ ses_hash128(['file_name'], ['record_hash', 'record_copy']) }} as raw_record_id,
         file_name,
-        loaded_at,
         record_text,
-        is_valid_json,
-        case when is_valid_json then {{ ses_json_to_struct('record_text', envelope_fields) }} end as envelope
-    from validated
+        {{ ses_parse_json('record_text', envelope_fields) }} as envelope
+    from numbered
 
 ),
 
-unwrapped as (
+enveloped as (
 
     select
-        raw_record_id,
-        file_name,
-        loaded_at,
-        record_text,
-        is_valid_json,
-        envelope,
+        *,
         case
-            when not is_valid_json then null
-            when envelope.source = 'aws.ses' and envelope.detail is not null then 'eventbridge'
-            when envelope.Type is not null and envelope.TopicArn is not null then 'sns'
-            else 'none'
+            when envelope.{{ adapter.quote('source') }} = 'aws.ses' and envelope.detail is not null then 'eventbridge'
+            when envelope.{{ adapter.quote('Type') }} is not null and envelope.{{ adapter.quote('TopicArn') }} is not null then 'sns'
+            when envelope is not null then 'none'
         end as envelope_type
-    from envelopes
+    from parsed
 
 ),
 
-ses_record_texts as (
+sns_unwrapped as (
 
     select
-        raw_record_id,
-        file_name,
-        loaded_at,
-        envelope_type,
-        is_valid_json,
+        *,
         case envelope_type
-            when 'sns' then envelope.MessageId
+            when 'sns' then envelope.{{ adapter.quote('MessageId') }}
             when 'eventbridge' then envelope.id
         end as transport_message_id,
-        -- an SNS Message that is not JSON is a notice, not an event, unless it
-        -- plainly tried to be JSON and was cut short
-        (
-            envelope_type = 'sns'
-            and not coalesce({{ ses_is_valid_json('envelope.Message') }}, false)
-            and left(ltrim(envelope.Message), 1) = '{'
-        ) as is_truncated_sns_message,
         case
-            when envelope_type = 'none' then record_text
-            when envelope_type = 'eventbridge' then cast(envelope.detail as varchar)
-            when envelope_type = 'sns' and {{ ses_is_valid_json('envelope.Message') }} then envelope.Message
-        end as ses_record_text
-    from unwrapped
+            when envelope_type = 'sns' then {{ ses_parse_json('envelope.' ~ adapter.quote('Message'), record_fields) }}
+        end as sns_record
+    from enveloped
 
 ),
 
 ses_records as (
 
+    -- each part of the SES record from wherever the envelope put it
     select
         raw_record_id,
         file_name,
-        loaded_at,
+        record_text,
+        envelope,
         envelope_type,
         transport_message_id,
-        is_valid_json,
-        is_truncated_sns_message,
-        ses_record_text is not null as has_ses_record,
-        -- no event id in SES: the record's content is its identity, so a
-        -- redelivery (Firehose, SNS or EventBridge retry) hashes the same while
-        -- a repeat open (another timestamp) does not
-        {{ dbt.hash(ses_json_minified('ses_record_text')) }} as event_id,
-        {{ ses_json_to_struct('ses_record_text', ses_record_fields) }} as ses_record
-    from ses_record_texts
+        envelope_type = 'sns' and sns_record is null as has_unparsed_sns_message,
+        {%- for part in record_parts %}
+        case envelope_type
+            when 'eventbridge' then envelope.detail.{{ adapter.quote(part) }}
+            when 'sns' then sns_record.{{ adapter.quote(part) }}
+            else envelope.{{ adapter.quote(part) }}
+        end as {{ adapter.quote('record_' ~ part) }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from sns_unwrapped
 
 ),
 
@@ -143,27 +176,54 @@ classified as (
 
     select
         *,
-        (ses_record.eventType is null and ses_record.notificationType is not null) as is_legacy_notification,
-        {{ named_event_type }} as ses_event_type,
+        {{ adapter.quote('record_eventType') }} is null
+        and {{ adapter.quote('record_notificationType') }} is not null as is_legacy_notification,
+        -- event publishing names the type in eventType, legacy notifications in notificationType
+        coalesce({{ adapter.quote('record_eventType') }}, {{ adapter.quote('record_notificationType') }})
+            as ses_event_type,
         case
-            when ses_record.eventType is not null
-                then {{ ses_event_class_from_type('ses_record.eventType') }}
+            when {{ adapter.quote('record_eventType') }} is not null
+                then {{ ses_event_class_from_type(adapter.quote('record_eventType')) }}
             when
-                ses_record.notificationType in (
+                {{ adapter.quote('record_notificationType') }} in (
                     {%- for notification_type in ses_legacy_notification_types() -%}
                         '{{ notification_type }}'{{ ', ' if not loop.last }}
                     {%- endfor -%}
                 )
-                then {{ ses_event_class_from_type('ses_record.notificationType') }}
+                then {{ ses_event_class_from_type(adapter.quote('record_notificationType')) }}
         end as event_class,
-        case
-            {%- for event_type in ses_event_types() %}
-                when {{ named_event_type }} = '{{ event_type.event_type }}'
-                    then {{ ses_json_unquote_object('ses_record."' ~ event_type.details_key ~ '"') }}
-            {%- endfor %}
-        end as event_details,
-        nullif(trim(ses_record.mail.messageId), '') as message_id
+        -- the SES record's own text, for the rare type object written as a
+        -- JSON string
+        case envelope_type
+            when 'none' then record_text
+            when 'sns' then envelope.{{ adapter.quote('Message') }}
+            when 'eventbridge' then {{ ses_json_key_text('record_text', 'detail') }}
+        end as ses_record_text
     from ses_records
+
+),
+
+type_objects as (
+
+    select
+        *,
+        {%- for event_type in typed_event_types %}
+        {%- set part = adapter.quote('record_' ~ event_type.details_key) %}
+        {%- set parsed_fields = ses_type_object_parsed_fields(event_type) %}
+        -- exported data may write the type object as a JSON string: it then
+        -- parses as an object with no field set, and is read from its text
+        case
+            when
+                {{ part }} is not null
+                {%- for field in parsed_fields %}
+                and {{ ses_struct_field(part, field.json) }} is null
+                {%- endfor %}
+                then {{ ses_parse_json(ses_json_key_text('ses_record_text', event_type.details_key), parsed_fields) }}
+            else {{ part }}
+        end as {{ ses_type_object_column(event_type.event_class) }},
+        {%- endfor %}
+        nullif(trim({{ ses_struct_field(record_mail, 'messageId') }}), '') as message_id
+    from classified
 
 ),
 
@@ -171,10 +231,8 @@ timed as (
 
     select
         *,
-        {{ ses_parse_timestamp(
-            "coalesce(json_extract_string(event_details, '$.timestamp'), ses_record.mail.timestamp)"
-        ) }} as event_at
-    from classified
+        {{ ses_parse_timestamp(event_time_text) }} as event_at
+    from type_objects
 
 ),
 
@@ -183,72 +241,63 @@ judged as (
     select
         *,
         case
-            when not is_valid_json or is_truncated_sns_message then 'invalid_json'
-            when not has_ses_record or ses_event_type is null then 'not_an_ses_event'
+            when envelope is null and not {{ ses_is_valid_json('record_text') }} then 'invalid_json'
+            -- an SNS Message that is not JSON is a notice, not an event,
+            -- unless it plainly tried to be JSON and was cut short
+            when
+                has_unparsed_sns_message
+                and left(ltrim(envelope.{{ adapter.quote('Message') }}), 1) = '{'
+                then 'invalid_json'
+            when envelope is null or has_unparsed_sns_message or ses_event_type is null then 'not_an_ses_event'
             when is_legacy_notification and ses_event_type like 'AmazonSns%' then 'not_an_ses_event'
             when event_class is null then 'unknown_event_type'
             when message_id is null then 'missing_message_id'
-            when event_details is null and event_class <> 'send' then 'missing_event_details'
+            when
+                case event_class
+                    {%- for event_type in typed_event_types %}
+                    when '{{ event_type.event_class }}' then {{ ses_type_object_column(event_type.event_class) }} is null
+                    {%- endfor %}
+                    else false
+                end
+                then 'missing_event_details'
             when event_at is null then 'invalid_timestamp'
         end as rejection_reason
     from timed
 
 ),
 
-{%- if is_incremental() %}
-
-events_already_loaded as (
-
-    select distinct event_id from {{ this }}
-    where event_id is not null
-
-),
-{%- endif %}
-
-flattened as (
-
-    -- flattened before copies are numbered: the numbering sorts whole rows,
-    -- and the parsed record they came from is several times their size
-    select
-        judged.raw_record_id,
-        judged.file_name,
-        judged.loaded_at,
-        judged.envelope_type,
-        judged.transport_message_id,
-        judged.ses_event_type,
-        judged.is_legacy_notification,
-        judged.rejection_reason,
-        case when judged.rejection_reason is null then judged.event_class end as event_class,
-        case when judged.rejection_reason is null then judged.event_id end as event_id,
-        case when judged.rejection_reason is null then judged.message_id end as message_id,
-        case when judged.rejection_reason is null then judged.event_at end as event_at,
-        {#- a rejected record keeps its reason and nothing parsed from it #}
-        {%- set valid_ses_record = '(case when judged.rejection_reason is null then judged.ses_record end)' %}
-        {%- for column in ses_mail_columns() if column.name != 'message_id' %}
-            {{ ses_struct_field(valid_ses_record, dict(column, json='mail.' ~ column.json)) }} as {{ column.name }},
-        {%- endfor %}
-        {%- set tags_column = ses_struct_field(valid_ses_record, {'json': 'mail.tags', 'type': 'string_list_map'}) %}
-        {{ ses_tag_value(tags_column, 'ses:configuration-set') }} as configuration_set,
-        case
-            when judged.rejection_reason is null then coalesce(judged.event_details, cast('{}' as json))
-        end as event_details
-    from judged
-
-),
-
 final as (
 
     select
-        *,
-        -- the first copy read is the event; later copies, and copies of
-        -- events loaded by an earlier run, are redeliveries
-        event_id is not null and (
-            row_number() over (partition by event_id order by loaded_at, file_name, raw_record_id) > 1
-            {%- if is_incremental() %}
-                or event_id in (select events_already_loaded.event_id from events_already_loaded)
-            {%- endif %}
-        ) as is_duplicate
-    from flattened
+        raw_record_id,
+        file_name,
+        envelope_type,
+        transport_message_id,
+        ses_event_type,
+        is_legacy_notification,
+        rejection_reason,
+        -- a rejected record keeps its text for the quarantine; an event's text
+        -- stays in raw_ses_records only
+        case when rejection_reason is not null then record_text end as record_text,
+        -- no event id in SES: the record's content is its identity, so a
+        -- redelivery (Firehose, SNS or EventBridge retry) hashes the same while
+        -- a repeat open (another timestamp) does not
+        case when rejection_reason is null then
+            {{ ses_hash128(['message_id'], ['ses_event_type', record_mail] + type_object_columns) }}
+        end as event_id,
+        event_class,
+        message_id,
+        event_at,
+        {%- for field in ses_mail_fields() if field.name != 'message_id' %}
+        {%- set value = ses_struct_field(record_mail, field.json) %}
+        {{ ses_parse_timestamp(value) if field.type == 'timestamp' else value }} as {{ field.name }},
+        {%- endfor %}
+        {{ ses_tag_value(ses_struct_field(record_mail, 'tags'), 'ses:configuration-set') }} as configuration_set,
+        {%- for event_type in typed_event_types %}
+        {{ ses_type_object_column(event_type.event_class) }},
+        {%- endfor %}
+        {{ ses_run_loaded_at() }} as loaded_at
+    from judged
 
 )
 

@@ -1,0 +1,26 @@
+{#- Hashing, where engines differ: fast non-cryptographic hashes for keys
+    that are computed from content. -#}
+
+{#- A 128-bit identifier from two groups of expressions, each hashed to 64
+    bits: `scope` (e.g. the message id) in the high half, `content` in the
+    low half. Two different rows share an id only if both halves collide;
+    rows of one scope (one message) need the 64-bit content hashes to
+    collide. See DECISIONLOG.md, "Event identity". -#}
+{% macro ses_hash128(scope, content) -%}
+    {{ return(adapter.dispatch('ses_hash128', 'ses_analytics')(scope, content)) }}
+{%- endmacro %}
+
+{% macro default__ses_hash128(scope, content) -%}
+    ((cast(hash({{ scope | join(', ') }}) as uhugeint) << 64) + hash({{ content | join(', ') }}))
+{%- endmacro %}
+
+
+{#- A 64-bit hash of one or more expressions together: for telling whether a
+    text or a row changed, never as an identity on its own. -#}
+{% macro ses_hash(expressions) -%}
+    {{ return(adapter.dispatch('ses_hash', 'ses_analytics')(expressions)) }}
+{%- endmacro %}
+
+{% macro default__ses_hash(expressions) -%}
+    hash({{ expressions | join(', ') }})
+{%- endmacro %}

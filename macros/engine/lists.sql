@@ -1,0 +1,67 @@
+{#- Lists, where engines differ: exploding a list into rows, and its first
+    element (DuckDB counts from 1, Spark from 0). -#}
+
+{#- One row per element of a list column (in a select list). An empty or
+    null list gives no row. -#}
+{% macro ses_unnest(list_column) -%}
+    {{ return(adapter.dispatch('ses_unnest', 'ses_analytics')(list_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_unnest(list_column) -%}
+    unnest({{ list_column }})
+{%- endmacro %}
+
+
+{#- The first element of a list; null for an empty or null list. -#}
+{% macro ses_list_first(list_column) -%}
+    {{ return(adapter.dispatch('ses_list_first', 'ses_analytics')(list_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_list_first(list_column) -%}
+    {{ list_column }}[1]
+{%- endmacro %}
+
+
+{#- One field of every element of a list of structs, as a list. -#}
+{% macro ses_list_field(list_column, field_name) -%}
+    {{ return(adapter.dispatch('ses_list_field', 'ses_analytics')(list_column, field_name)) }}
+{%- endmacro %}
+
+{% macro default__ses_list_field(list_column, field_name) -%}
+    list_transform({{ list_column }}, lambda element: element.{{ field_name }})
+{%- endmacro %}
+
+
+{#- An aggregate: the values of `value` as a list, in the order of the
+    `order_by` expressions. -#}
+{% macro ses_ordered_list_agg(value, order_by) -%}
+    {{ return(adapter.dispatch('ses_ordered_list_agg', 'ses_analytics')(value, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ses_ordered_list_agg(value, order_by) -%}
+    list({{ value }} order by {{ order_by | join(', ') }})
+{%- endmacro %}
+
+
+{#- A list's elements joined by `separator`, each run of equal neighbours
+    written once (open, open, click gives open>click). -#}
+{% macro ses_join_collapsing_repeats(list_column, separator) -%}
+    {{ return(adapter.dispatch('ses_join_collapsing_repeats', 'ses_analytics')(list_column, separator)) }}
+{%- endmacro %}
+
+{% macro default__ses_join_collapsing_repeats(list_column, separator) -%}
+    array_to_string(
+        list_filter({{ list_column }}, lambda element, position: position = 1 or element <> {{ list_column }}[position - 1]),
+        {{ separator }}
+    )
+{%- endmacro %}
+
+
+{#- The last element of a list; null for an empty or null list. -#}
+{% macro ses_list_last(list_column) -%}
+    {{ return(adapter.dispatch('ses_list_last', 'ses_analytics')(list_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_list_last(list_column) -%}
+    {{ list_column }}[-1]
+{%- endmacro %}

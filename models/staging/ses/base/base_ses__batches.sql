@@ -1,0 +1,118 @@
+-- grain: one batch of base_ses__records (the records one run parsed, sharing
+-- its loaded_at): how many records, events and rejects it held, and which of
+-- its records repeat an event read before (redeliveries)
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
+
+{#- Redeliveries are found here, on a few narrow columns, rather than in
+    base_ses__records: ranking copies needs every record of the batch parsed,
+    and carrying the wide parsed rows through that ranking costs several
+    times the parse. A batch row is written even when nothing repeated, so
+    the next run knows which batches it has seen. -#}
+
+with new_records as (
+
+    select
+        raw_record_id,
+        event_id,
+        file_name,
+        rejection_reason,
+        loaded_at
+    from {{ ref('base_ses__records') }}
+    where {{ ses_loaded_since_last_run() }}
+
+),
+
+new_events as (
+
+    select * from new_records
+    where event_id is not null
+
+),
+
+{%- if is_incremental() %}
+
+events_read_before as (
+
+    select records_read_before.event_id
+    from {{ ref('base_ses__records') }} as records_read_before
+    where
+        not ({{ ses_loaded_since_last_run('records_read_before.loaded_at') }})
+        and records_read_before.event_id in (select new_events.event_id from new_events)
+
+),
+{%- endif %}
+
+ranked_copies as (
+
+    -- the first copy read is the event: earliest batch, then file name
+    select
+        raw_record_id,
+        event_id,
+        loaded_at,
+        row_number() over (
+            partition by event_id
+            order by loaded_at, file_name, raw_record_id
+        ) as copy_number
+    from new_events
+
+),
+
+redeliveries as (
+
+    select
+        loaded_at,
+        raw_record_id
+    from ranked_copies
+    where
+        copy_number > 1
+        {%- if is_incremental() %}
+        or event_id in (select events_read_before.event_id from events_read_before)
+        {%- endif %}
+
+),
+
+batch_redeliveries as (
+
+    select
+        loaded_at,
+        count(*) as count_redeliveries,
+        array_agg(raw_record_id order by raw_record_id) as redelivered_record_ids
+    from redeliveries
+    group by loaded_at
+
+),
+
+batch_records as (
+
+    select
+        loaded_at,
+        count(*) as count_records,
+        cast(sum(case when rejection_reason is not null then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as count_rejected
+    from new_records
+    group by loaded_at
+
+),
+
+final as (
+
+    select
+        batch_records.loaded_at,
+        batch_records.count_records,
+        batch_records.count_records
+        - batch_records.count_rejected
+        - coalesce(batch_redeliveries.count_redeliveries, 0) as count_events,
+        coalesce(batch_redeliveries.count_redeliveries, 0) as count_redeliveries,
+        batch_records.count_rejected,
+        coalesce(batch_redeliveries.redelivered_record_ids, cast([] as uhugeint[])) as redelivered_record_ids
+    from batch_records
+    left join batch_redeliveries
+        on batch_records.loaded_at = batch_redeliveries.loaded_at
+
+)
+
+select * from final
