@@ -63,8 +63,9 @@ def main() -> int:
         print("\nPer region (marts.ses_region_summary)")
         print(f"  {'region':<8} {'messages':>9} {'delivered':>10} {'opened':>8} {'clicked':>8} {'bounce rate':>12}")
         for region, messages, delivered, opened, clicked, bounce_rate in connection.execute(
-            "select region, messages, messages_delivered, messages_opened, messages_clicked, bounce_rate"
-            " from marts.ses_region_summary order by messages desc"
+            "select region, count_messages, count_messages_delivered, count_messages_opened, count_messages_clicked,"
+            " bounce_rate"
+            " from marts.ses_region_summary order by count_messages desc"
         ).fetchall():
             rate = "-" if bounce_rate is None else f"{bounce_rate:.1%}"
             print(f"  {region:<8} {messages:>9,} {delivered:>10,} {opened:>8,} {clicked:>8,} {rate:>12}")

@@ -23,7 +23,7 @@ import ses_docs_site  # noqa: E402
 
 SCREENSHOTS = PROJECT_DIR / "tests" / "screenshots"
 # fct_ses_messages's direct parents, read off its SQL by hand.
-FCT_SES_MESSAGES_PARENTS = {"fct_ses_events", "int_ses__message_recipients", "int_ses__requests"}
+FCT_SES_MESSAGES_PARENTS = {"stg_ses__events", "int_ses__message_recipients", "int_ses__requests"}
 NOTEBOOK_EXPOSURE_LABEL = "SES analytics notebook"
 NOTEBOOK_EXPOSURE_ID = "exposure.ses_analytics.ses_analytics_notebook"
 DOCUMENTED_RESOURCE_TYPES = {"model", "seed", "snapshot", "source", "exposure"}

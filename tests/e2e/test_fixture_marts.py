@@ -50,8 +50,9 @@ def test_message_fact_counts_flags_and_timings(fixture_build: DbtBuild) -> None:
 
 def test_pivot(fixture_build: DbtBuild) -> None:
     rows = fixture_build.query(
-        "select message_id, sends, rejects, deliveries, bounces, complaints, opens, clicks,"
-        " rendering_failures, delivery_delays, subscriptions from marts.ses_message_pivot order by message_id"
+        "select message_id, count_sends, count_rejects, count_deliveries, count_bounces, count_complaints, count_opens,"
+        " count_clicks, count_rendering_failures, count_delivery_delays, count_subscriptions"
+        " from marts.ses_message_pivot order by message_id"
     )
     assert rows == [
         ("0100018e-multi", 1, 0, 1, 1, 1, 1, 0, 0, 1, 0),
@@ -65,8 +66,9 @@ def test_pivot(fixture_build: DbtBuild) -> None:
 
 def test_region_summary(fixture_build: DbtBuild) -> None:
     rows = fixture_build.query(
-        "select region, messages, sends, deliveries, opens, clicks, bounces, complaints, rejects, subscriptions,"
-        " messages_sent, messages_delivered, messages_opened, messages_clicked, messages_bounced, messages_complained,"
+        "select region, count_messages, count_sends, count_deliveries, count_opens, count_clicks, count_bounces,"
+        " count_complaints, count_rejects, count_subscriptions, count_messages_sent, count_messages_delivered,"
+        " count_messages_opened, count_messages_clicked, count_messages_bounced, count_messages_complained,"
         " delivery_rate, open_rate, click_rate, click_to_open_rate, bounce_rate, complaint_rate"
         " from marts.ses_region_summary order by region"
     )
@@ -80,7 +82,7 @@ def test_region_summary(fixture_build: DbtBuild) -> None:
 
 def test_region_summary_does_not_fan_out(fixture_build: DbtBuild) -> None:
     # five requested messages, seven request rows: the proof of concept counted rows
-    assert fixture_build.scalar("select sum(messages) from marts.ses_region_summary") == 5
+    assert fixture_build.scalar("select sum(count_messages) from marts.ses_region_summary") == 5
 
 
 def test_opened_not_clicked(fixture_build: DbtBuild) -> None:
@@ -158,6 +160,6 @@ def test_journey_row_count(fixture_build: DbtBuild) -> None:
 
 def test_requests_and_events_without_each_other_only_warn(fixture_build: DbtBuild) -> None:
     output = fixture_build.output.replace("\x1b[33m", "").replace("\x1b[0m", "")
-    # one request row (neverseen) has no event; three events (render x2, orphan) have no request
-    assert "WARN 1 relationships_stg_internal__ses_requests_message_id__message_id__ref_fct_ses_events_" in output
-    assert "WARN 3 relationships_fct_ses_events_message_id__message_id__ref_stg_internal__ses_requests_" in output
+    # one requested message (neverseen) has no event; two messages with events (render, orphan) have no request
+    assert "WARN 1 ses_relationships_int_ses__requests_message_id__message_id__ref_stg_ses__events_" in output
+    assert "WARN 2 ses_relationships_stg_ses__events_message_id__message_id__ref_int_ses__requests_" in output

@@ -53,7 +53,7 @@ def test_record_accounting(generated) -> None:
     assert build.scalar("select count(*) from landing.raw_ses_records") == truth["raw_records"]
     assert build.scalar("select count(distinct file_name) from landing.raw_ses_records") == truth["files"]
     assert build.scalar("select count(*) from marts.fct_ses_events") == truth["distinct_events"]
-    assert build.scalar("select count(*) from staging.base_ses__records where is_duplicate") == truth["duplicate_records"]
+    assert build.scalar("select coalesce(sum(count_redeliveries), 0) from staging.base_ses__batches") == truth["duplicate_records"]
     rejected = dict(build.query("select rejection_reason, count(*) from marts.ses_rejected_records group by 1"))
     assert rejected == {reason: count for reason, count in truth["rejected_records"].items() if count}
 
@@ -106,7 +106,7 @@ def test_messages_and_requests(generated) -> None:
 
 def test_pivot_totals(generated) -> None:
     build, truth, _, _ = generated
-    columns = ", ".join(f"sum({plural})" for plural in PLURALS.values())
+    columns = ", ".join(f"sum(count_{plural})" for plural in PLURALS.values())
     totals = build.query(f"select {columns} from marts.ses_message_pivot")[0]
     assert dict(zip(PLURALS, totals)) == truth["events_per_class"]
     assert build.scalar("select count(*) from marts.ses_message_pivot") == truth["messages"]
@@ -114,8 +114,8 @@ def test_pivot_totals(generated) -> None:
 
 def test_region_summary(generated) -> None:
     build, truth, _, _ = generated
-    assert dict(build.query("select region, messages from marts.ses_region_summary")) == truth["messages_per_region"]
-    columns = ", ".join(PLURALS.values())
+    assert dict(build.query("select region, count_messages from marts.ses_region_summary")) == truth["messages_per_region"]
+    columns = ", ".join(f"count_{plural}" for plural in PLURALS.values())
     for region, *counts in build.query(f"select region, {columns} from marts.ses_region_summary"):
         assert dict(zip(PLURALS, counts)) == truth["events_per_class_per_region"][region], region
 

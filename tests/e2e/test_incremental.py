@@ -123,7 +123,7 @@ def test_incremental_equals_ground_truth(batches, incremental_history) -> None:
     with duckdb.connect(str(incremental_history["database"]), read_only=True) as connection:
         per_class = dict(connection.execute("select event_class, count(*) from marts.fct_ses_events group by 1").fetchall())
         messages = connection.execute("select count(distinct message_id) from marts.fct_ses_events").fetchall()[0][0]
-        duplicates = connection.execute("select count(*) from staging.base_ses__records where is_duplicate").fetchall()[0][0]
+        duplicates = connection.execute("select coalesce(sum(count_redeliveries), 0) from staging.base_ses__batches").fetchall()[0][0]
     assert per_class == dict(truth["events_per_class"], open=truth["events_per_class"]["open"] + 1)
     assert messages == truth["messages"]
     assert duplicates > truth["duplicate_records"]
@@ -139,7 +139,7 @@ def test_late_open_updates_every_mart(batches, incremental_history) -> None:
         assert scalar("select last_event_at from marts.fct_ses_messages where message_id = ?") == late_open_at
         opens = scalar("select count(*) from marts.fct_ses_events where message_id = ? and event_class = 'open'")
         assert scalar("select count_opens from marts.fct_ses_messages where message_id = ?") == opens
-        assert scalar("select opens from marts.ses_message_pivot where message_id = ?") == opens
+        assert scalar("select count_opens from marts.ses_message_pivot where message_id = ?") == opens
         assert scalar("select max(event_at) from marts.ses_journeys where message_id = ?") == late_open_at
         # the late open is the last step of its journey
         assert scalar(
@@ -212,7 +212,7 @@ def test_killed_builds_catch_up(batches, incremental_history, tmp_path) -> None:
         "marts.fct_ses_events",
         "staging.int_ses__recipient_events",
         "marts.fct_ses_messages",
-        "marts.ses_journeys",
+        "marts.fct_ses_message_recipients",
     ]
     for model in kill_points:
         assert run_until_model_starts_then_kill(command, environment, model), f"the build ended before {model}"
@@ -268,7 +268,7 @@ def test_changed_send_log_updates_only_its_messages(batches, incremental_history
             " where message_id = ? and recipient = 'added.recipient@example.org'", widened,
         ) == [(True, False)]
         assert query(
-            "select region, messages from marts.ses_region_summary where region like 'ZZ-%' order by region"
+            "select region, count_messages from marts.ses_region_summary where region like 'ZZ-%' order by region"
         ) == [("ZZ-MOVED", 1), ("ZZ-NEW", 1)]
 
     (tmp_path / "full").mkdir()

@@ -116,7 +116,7 @@ def test_notebook_survives_a_rebuild_beside_another_reader(split_data, tmp_path,
         ]
         assert kernel_json(client, "len(pivot)") == truth["messages"]
         assert kernel_json(client, "len(opened_not_clicked)") == truth["opened_not_clicked_messages"]
-        assert kernel_json(client, "dict(zip(regions.region, regions.messages.astype(int)))") == truth[
+        assert kernel_json(client, "dict(zip(regions.region, regions.count_messages.astype(int)))") == truth[
             "messages_per_region"
         ]
         assert kernel_json(client, "int(funnel.messages.iloc[0])") == len(sent_message_ids(source))
