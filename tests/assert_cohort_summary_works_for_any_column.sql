@@ -4,7 +4,9 @@
 
 with campaign_summary as (
 
-    {{ ses_cohort_summary(ref('fct_ses_messages'), "request_attributes['campaign']", 'campaign', where='was_requested') }}
+    {{ ses_cohort_summary(
+        ref('fct_ses_messages'), "request_attributes['campaign']", 'campaign', where='was_requested'
+    ) }}
 
 ),
 

@@ -29,7 +29,7 @@
         ) as record_text
     from read_csv(
         {{ location }},
-        columns = {'line_text': 'varchar'},
+        columns = { 'line_text': 'varchar' },
         delim = chr(0),
         quote = '',
         escape = '',

@@ -95,6 +95,5 @@
 
 {% macro default__ses_rename_struct_list(list_column, fields) -%}
     list_transform({{ list_column }}, lambda element: {
-        {%- for field in fields %}'{{ field[0] }}': element.{{ adapter.quote(field[1]) }}{{ ', ' if not loop.last }}{% endfor -%}
-    })
+        {%- for field in fields %} '{{ field[0] }}': element.{{ adapter.quote(field[1]) }}{{ ',' if not loop.last }}{% endfor %} })
 {%- endmacro %}

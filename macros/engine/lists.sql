@@ -50,8 +50,15 @@
 {%- endmacro %}
 
 {% macro default__ses_join_collapsing_repeats(list_column, separator) -%}
+    {#- the positions whose element differs from the one before, then their elements -#}
     array_to_string(
-        list_filter({{ list_column }}, lambda element, position: position = 1 or element <> {{ list_column }}[position - 1]),
+        list_transform(
+            list_filter(
+                generate_series(1, len({{ list_column }})),
+                lambda position: position = 1 or {{ list_column }}[position] <> {{ list_column }}[position - 1]
+            ),
+            lambda position: {{ list_column }}[position]
+        ),
         {{ separator }}
     )
 {%- endmacro %}

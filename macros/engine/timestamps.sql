@@ -15,3 +15,14 @@
         else try_cast({{ text_column }} as timestamp)
     end
 {%- endmacro %}
+
+
+{#- Seconds from one timestamp to another, to the millisecond (SES's
+    precision). -#}
+{% macro ses_seconds_between(start_column, end_column) -%}
+    {{ return(adapter.dispatch('ses_seconds_between', 'ses_analytics')(start_column, end_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_seconds_between(start_column, end_column) -%}
+    date_diff('millisecond', {{ start_column }}, {{ end_column }}) / 1000.0
+{%- endmacro %}

@@ -18,7 +18,7 @@
 with cohort_messages as (
 
     select
-        {{ cohort_expression }} as {{ cohort_name }},
+        {{ cohort_expression }}{{ ' as ' ~ cohort_name if cohort_expression != cohort_name }},
         {%- for event_type in ses_event_types() %}
         count_{{ event_type.plural }},
         {%- endfor %}

@@ -33,13 +33,6 @@
 {%- endmacro %}
 
 
-{#- Seconds from one timestamp to another, with milliseconds (SES's
-    precision). -#}
-{% macro ses_seconds_between(start_column, end_column) -%}
-    {{ dbt.datediff(start_column, end_column, 'millisecond') }} / 1000.0
-{%- endmacro %}
-
-
 {#- Divide, giving null instead of an error when the denominator is zero. -#}
 {% macro ses_safe_divide(numerator, denominator) -%}
     case when ({{ denominator }}) = 0 then null else cast({{ numerator }} as double) / ({{ denominator }}) end

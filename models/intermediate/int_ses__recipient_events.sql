@@ -31,10 +31,14 @@ with message_recipients as (
 
 ),
 
+-- one block of steps per event class, generated from ses_event_types
+-- noqa: disable=LT02
 {%- for event_type in ses_event_types() %}
 {%- set fields = ses_type_object_fields()[event_type.event_class] %}
 {%- set field_names = fields | map(attribute='name') | list %}
-{%- set recipients_field = (fields | selectattr('role', 'defined') | selectattr('role', 'equalto', 'recipients') | list + [none])[0] %}
+{%- set recipients_field = (
+    fields | selectattr('role', 'defined') | selectattr('role', 'equalto', 'recipients') | list + [none]
+)[0] %}
 {%- set has_statuses = recipients_field is not none and recipients_field.type == 'struct_list'
     and 'status' in recipients_field.fields | map('first') | list %}
 
@@ -61,7 +65,8 @@ with message_recipients as (
     select
         event_id,
         lower(trim({{ address }})) as recipient,
-        {{ "min(listed.status)" if has_statuses else "cast(null as " ~ dbt.type_string() ~ ")" }} as smtp_status,
+        {{ "min(listed.status)" if has_statuses else "cast(null as " ~ dbt.type_string() ~ ")" }}
+            as smtp_status,
         {{ "min(listed.diagnostic_code)" if has_statuses else "cast(null as " ~ dbt.type_string() ~ ")" }}
             as diagnostic_code
     from {{ event_type.event_class }}_listed_recipients
@@ -92,8 +97,11 @@ with message_recipients as (
             as attribution,
         {%- endif %}
         {%- for detail_name in step_detail_names %}
-        {{ event_type.plural ~ '.' ~ detail_name if detail_name in field_names else 'cast(null as ' ~ dbt.type_string() ~ ')' }}
-            as {{ detail_name }},
+        {%- if detail_name in field_names %}
+        {{ event_type.plural }}.{{ detail_name }},
+        {%- else %}
+        cast(null as {{ dbt.type_string() }}) as {{ detail_name }},
+        {%- endif %}
         {%- endfor %}
         {%- if event_type.recipient_grain == 'listed' %}
         recipients.smtp_status,
@@ -128,5 +136,6 @@ final as (
     {%- endfor %}
 
 )
+-- noqa: enable=LT02
 
 select * from final

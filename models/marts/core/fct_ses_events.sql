@@ -5,18 +5,31 @@
 {{ config(materialized='view') }}
 
 {#- Per class: which of its fields the proof of concept called event_type
-    and event_subclass (lower-cased), and whom the event lists. -#}
+    and event_subclass (lower-cased). Whom an event lists is its field with
+    role recipients (ses_fields.sql). -#}
 {%- set classification = {
     'bounce': {'event_type': 'bounce_type', 'event_subclass': 'bounce_sub_type'},
     'complaint': {'event_type': 'complaint_feedback_type', 'event_subclass': 'complaint_sub_type'},
     'delivery_delay': {'event_type': 'delay_type'},
 } %}
+{%- set no_text = 'cast(null as ' ~ dbt.type_string() ~ ')' %}
 
+-- one step per event class, generated from ses_event_types
+-- noqa: disable=LT02
 with
 {%- for event_type in ses_event_types() %}
 {%- set fields = ses_type_object_fields()[event_type.event_class] %}
-{%- set recipients_field = (fields | selectattr('role', 'defined') | selectattr('role', 'equalto', 'recipients') | list + [none])[0] %}
+{%- set recipients_field = (
+    fields | selectattr('role', 'defined') | selectattr('role', 'equalto', 'recipients') | list + [none]
+)[0] %}
 {%- set class_fields = classification.get(event_type.event_class, {}) %}
+{%- if recipients_field is none %}
+    {%- set recipients = 'cast([] as ' ~ dbt.type_string() ~ '[])' %}
+{%- elif recipients_field.type == 'struct_list' %}
+    {%- set recipients = 'coalesce(' ~ ses_list_field(recipients_field.name, 'email_address') ~ ', [])' %}
+{%- else %}
+    {%- set recipients = 'coalesce(' ~ recipients_field.name ~ ', [])' %}
+{%- endif %}
 
 {{ event_type.plural }} as (
 
@@ -25,17 +38,10 @@ with
         message_id,
         '{{ event_type.event_class }}' as event_class,
         '{{ event_type.event_type }}' as ses_event_type,
-        {%- for poc_column in ['event_type', 'event_subclass'] %}
-        {{ 'lower(' ~ class_fields[poc_column] ~ ')' if poc_column in class_fields else 'cast(null as ' ~ dbt.type_string() ~ ')' }}
-            as {{ poc_column }},
-        {%- endfor %}
-        {%- if recipients_field is none %}
-        cast([] as {{ dbt.type_string() }}[]) as event_recipients,
-        {%- elif recipients_field.type == 'struct_list' %}
-        coalesce({{ ses_list_field(recipients_field.name, 'email_address') }}, []) as event_recipients,
-        {%- else %}
-        coalesce({{ recipients_field.name }}, []) as event_recipients,
-        {%- endif %}
+        {{ 'lower(' ~ class_fields.event_type ~ ')' if 'event_type' in class_fields else no_text }} as event_type,
+        {{ 'lower(' ~ class_fields.event_subclass ~ ')' if 'event_subclass' in class_fields else no_text }}
+            as event_subclass,
+        {{ recipients }} as event_recipients,  -- noqa: RF01
         event_at,
         sent_at,
         source,
@@ -64,5 +70,6 @@ final as (
     {%- endfor %}
 
 )
+-- noqa: enable=LT02
 
 select * from final

@@ -134,7 +134,7 @@ final as (
         {{ ses_seconds_between('event_totals.sent_at', 'event_totals.first_click_at') }} as seconds_to_first_click,
         event_totals.last_event_at,
         -- consecutive repeats (open>open) collapse into one step of the path
-        {{ ses_join_collapsing_repeats('event_totals.event_classes_in_order', "'>'") }} as journey_path,
+        {{ ses_join_collapsing_repeats('event_totals.event_classes_in_order', "'>'") }} as journey_path,  -- noqa: RF02
         coalesce(
             {{ ses_lifecycle_status(ses_list_last('event_totals.event_classes_in_order')) }}, 'requested'
         ) as latest_status,

@@ -15,9 +15,9 @@ final as (
     select
         message_id,
         recipients,
-        {%- for event_type in ses_event_types() %}
-        count_{{ event_type.plural }},
-        {%- endfor %}
+        {% for event_type in ses_event_types() -%}
+            count_{{ event_type.plural }},
+        {% endfor -%}
         sent_at,
         loaded_at
     from messages

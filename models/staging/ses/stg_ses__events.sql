@@ -35,11 +35,11 @@ final as (
         ses_event_type,
         event_at,
         {%- for field in ses_mail_fields() if field.name != 'message_id' %}
-        {{ field.name }},
+            {{ field.name }},
         {%- endfor %}
         configuration_set,
         {%- for event_type in ses_event_types() if ses_type_object_parsed_fields(event_type) %}
-        {{ ses_type_object_column(event_type.event_class) }},
+            {{ ses_type_object_column(event_type.event_class) }},
         {%- endfor %}
         envelope_type,
         transport_message_id,

@@ -33,10 +33,9 @@ new_events as (
 
 ),
 
-{%- if is_incremental() %}
-
 events_read_before as (
 
+    -- none on a full build
     select records_read_before.event_id
     from {{ ref('base_ses__records') }} as records_read_before
     where
@@ -44,7 +43,6 @@ events_read_before as (
         and records_read_before.event_id in (select new_events.event_id from new_events)
 
 ),
-{%- endif %}
 
 ranked_copies as (
 
@@ -67,11 +65,7 @@ redeliveries as (
         loaded_at,
         raw_record_id
     from ranked_copies
-    where
-        copy_number > 1
-        {%- if is_incremental() %}
-        or event_id in (select events_read_before.event_id from events_read_before)
-        {%- endif %}
+    where copy_number > 1 or event_id in (select events_read_before.event_id from events_read_before)
 
 ),
 

@@ -7,51 +7,12 @@
     on_schema_change='fail',
 ) }}
 
-{#- One parse reads everything: the envelope's own keys, the SES record at the
-    top (bare records and legacy notifications) and the same record under
-    `detail` (EventBridge). An SNS `Message` is a JSON string, the one record
-    parsed a second time. -#}
-{%- set record_fields = ses_record_fields() %}
-{%- set envelope_fields = [
-    {'json': 'Type', 'type': 'varchar'},
-    {'json': 'TopicArn', 'type': 'varchar'},
-    {'json': 'MessageId', 'type': 'varchar'},
-    {'json': 'Message', 'type': 'varchar'},
-    {'json': 'source', 'type': 'varchar'},
-    {'json': 'id', 'type': 'varchar'},
-] %}
-{%- for field in record_fields %}
-    {%- do envelope_fields.append(field) %}
-    {%- do envelope_fields.append(dict(field, json='detail.' ~ field.json)) %}
-{%- endfor %}
-
-{#- the event types whose type object has fields, and the parts of an SES
-    record: its type names, mail, and those type objects -#}
+{#- The event types whose type object has fields: their objects are parsed
+    into typed structs, `<class>_details`. -#}
 {%- set typed_event_types = [] %}
 {%- for event_type in ses_event_types() if ses_type_object_parsed_fields(event_type) %}
     {%- do typed_event_types.append(event_type) %}
 {%- endfor %}
-{%- set record_mail = adapter.quote('record_mail') %}
-{%- set type_object_columns = [] %}
-{%- for event_type in typed_event_types %}
-    {%- do type_object_columns.append(ses_type_object_column(event_type.event_class)) %}
-{%- endfor %}
-{%- set record_parts = ['eventType', 'notificationType', 'mail'] %}
-{%- for event_type in typed_event_types %}
-    {%- do record_parts.append(event_type.details_key) %}
-{%- endfor %}
-
-{#- event time: the type object's timestamp, else mail.timestamp -#}
-{%- set event_time_text -%}
-    coalesce(
-        case event_class
-            {%- for event_type in typed_event_types if event_type.has_timestamp %}
-            when '{{ event_type.event_class }}' then {{ ses_struct_field(ses_type_object_column(event_type.event_class), 'timestamp') }}
-            {%- endfor %}
-        end,
-        {{ ses_struct_field(record_mail, 'timestamp') }}
-    )
-{%- endset %}
 
 {#- The raw table is named in each step below rather than once in a shared
     step: a step read three times would be materialised, text and all. -#}
@@ -113,11 +74,13 @@ numbered as (
 
 parsed as (
 
+    -- the one parse: the envelope's own keys, the SES record at the top (bare
+    -- records, legacy notifications) and under `detail` (EventBridge)
     select
         {{ ses_hash128(['file_name'], ['record_hash', 'record_copy']) }} as raw_record_id,
         file_name,
         record_text,
-        {{ ses_parse_json('record_text', envelope_fields) }} as envelope
+        {{ ses_parse_json('record_text', ses_envelope_fields()) }} as envelope
     from numbered
 
 ),
@@ -127,8 +90,11 @@ enveloped as (
     select
         *,
         case
-            when envelope.{{ adapter.quote('source') }} = 'aws.ses' and envelope.detail is not null then 'eventbridge'
-            when envelope.{{ adapter.quote('Type') }} is not null and envelope.{{ adapter.quote('TopicArn') }} is not null then 'sns'
+            when envelope.source = 'aws.ses' and envelope.detail is not null then 'eventbridge'
+            when
+                envelope.{{ adapter.quote('Type') }} is not null
+                and envelope.{{ adapter.quote('TopicArn') }} is not null
+                then 'sns'
             when envelope is not null then 'none'
         end as envelope_type
     from parsed
@@ -137,6 +103,7 @@ enveloped as (
 
 sns_unwrapped as (
 
+    -- an SNS Message is a JSON string: the one record parsed a second time
     select
         *,
         case envelope_type
@@ -144,7 +111,8 @@ sns_unwrapped as (
             when 'eventbridge' then envelope.id
         end as transport_message_id,
         case
-            when envelope_type = 'sns' then {{ ses_parse_json('envelope.' ~ adapter.quote('Message'), record_fields) }}
+            when envelope_type = 'sns'
+                then {{ ses_parse_json('envelope.' ~ adapter.quote('Message'), ses_record_fields()) }}
         end as sns_record
     from enveloped
 
@@ -152,7 +120,7 @@ sns_unwrapped as (
 
 ses_records as (
 
-    -- each part of the SES record from wherever the envelope put it
+    -- each part of the SES record, from wherever the envelope put it
     select
         raw_record_id,
         file_name,
@@ -161,13 +129,20 @@ ses_records as (
         envelope_type,
         transport_message_id,
         envelope_type = 'sns' and sns_record is null as has_unparsed_sns_message,
-        {%- for part in record_parts %}
-        case envelope_type
-            when 'eventbridge' then envelope.detail.{{ adapter.quote(part) }}
-            when 'sns' then sns_record.{{ adapter.quote(part) }}
-            else envelope.{{ adapter.quote(part) }}
-        end as {{ adapter.quote('record_' ~ part) }}{{ ',' if not loop.last }}
+        {%- for part, column in ses_record_parts(typed_event_types).items() %}
+            case envelope_type
+                when 'eventbridge' then envelope.detail.{{ adapter.quote(part) }}
+                when 'sns' then sns_record.{{ adapter.quote(part) }}
+                else envelope.{{ adapter.quote(part) }}
+            end as {{ column }},
         {%- endfor %}
+        -- the SES record's own text, for the rare type object written as a
+        -- JSON string
+        case envelope_type
+            when 'none' then record_text
+            when 'sns' then envelope.{{ adapter.quote('Message') }}
+            when 'eventbridge' then {{ ses_json_key_text('record_text', 'detail') }}
+        end as ses_record_text
     from sns_unwrapped
 
 ),
@@ -176,53 +151,32 @@ classified as (
 
     select
         *,
-        {{ adapter.quote('record_eventType') }} is null
-        and {{ adapter.quote('record_notificationType') }} is not null as is_legacy_notification,
+        record_event_type is null and record_notification_type is not null as is_legacy_notification,
         -- event publishing names the type in eventType, legacy notifications in notificationType
-        coalesce({{ adapter.quote('record_eventType') }}, {{ adapter.quote('record_notificationType') }})
-            as ses_event_type,
+        coalesce(record_event_type, record_notification_type) as ses_event_type,
         case
-            when {{ adapter.quote('record_eventType') }} is not null
-                then {{ ses_event_class_from_type(adapter.quote('record_eventType')) }}
-            when
-                {{ adapter.quote('record_notificationType') }} in (
-                    {%- for notification_type in ses_legacy_notification_types() -%}
-                        '{{ notification_type }}'{{ ', ' if not loop.last }}
-                    {%- endfor -%}
-                )
-                then {{ ses_event_class_from_type(adapter.quote('record_notificationType')) }}
+            when record_event_type is not null then {{ ses_event_class_from_type('record_event_type') }}
+            when record_notification_type in (
+                {%- for notification_type in ses_legacy_notification_types() -%}
+                    '{{ notification_type }}'{{ ', ' if not loop.last }}
+                {%- endfor -%}
+            ) then {{ ses_event_class_from_type('record_notification_type') }}
         end as event_class,
-        -- the SES record's own text, for the rare type object written as a
-        -- JSON string
-        case envelope_type
-            when 'none' then record_text
-            when 'sns' then envelope.{{ adapter.quote('Message') }}
-            when 'eventbridge' then {{ ses_json_key_text('record_text', 'detail') }}
-        end as ses_record_text
+        nullif(trim(record_mail.{{ adapter.quote('messageId') }}), '') as message_id
     from ses_records
 
 ),
 
 type_objects as (
 
+    -- exported data may write a type object as a JSON string: it then parses
+    -- as an object with no field set, and is read from the string instead
     select
         *,
         {%- for event_type in typed_event_types %}
-        {%- set part = adapter.quote('record_' ~ event_type.details_key) %}
-        {%- set parsed_fields = ses_type_object_parsed_fields(event_type) %}
-        -- exported data may write the type object as a JSON string: it then
-        -- parses as an object with no field set, and is read from its text
-        case
-            when
-                {{ part }} is not null
-                {%- for field in parsed_fields %}
-                and {{ ses_struct_field(part, field.json) }} is null
-                {%- endfor %}
-                then {{ ses_parse_json(ses_json_key_text('ses_record_text', event_type.details_key), parsed_fields) }}
-            else {{ part }}
-        end as {{ ses_type_object_column(event_type.event_class) }},
+            {{ ses_type_object_from_string(event_type) }} as {{ ses_type_object_column(event_type.event_class) }},
         {%- endfor %}
-        nullif(trim({{ ses_struct_field(record_mail, 'messageId') }}), '') as message_id
+        {{ ses_tag_value(ses_struct_field('record_mail', 'tags'), 'ses:configuration-set') }} as configuration_set
     from classified
 
 ),
@@ -231,7 +185,11 @@ timed as (
 
     select
         *,
-        {{ ses_parse_timestamp(event_time_text) }} as event_at
+        -- the type object's timestamp, else mail.timestamp
+        {{ ses_parse_timestamp(
+            'coalesce(' ~ ses_type_object_timestamp(typed_event_types) ~ ', '
+            ~ ses_struct_field('record_mail', 'timestamp') ~ ')'
+        ) }} as event_at
     from type_objects
 
 ),
@@ -244,22 +202,13 @@ judged as (
             when envelope is null and not {{ ses_is_valid_json('record_text') }} then 'invalid_json'
             -- an SNS Message that is not JSON is a notice, not an event,
             -- unless it plainly tried to be JSON and was cut short
-            when
-                has_unparsed_sns_message
-                and left(ltrim(envelope.{{ adapter.quote('Message') }}), 1) = '{'
+            when has_unparsed_sns_message and left(ltrim(envelope.{{ adapter.quote('Message') }}), 1) = '{'
                 then 'invalid_json'
             when envelope is null or has_unparsed_sns_message or ses_event_type is null then 'not_an_ses_event'
             when is_legacy_notification and ses_event_type like 'AmazonSns%' then 'not_an_ses_event'
             when event_class is null then 'unknown_event_type'
             when message_id is null then 'missing_message_id'
-            when
-                case event_class
-                    {%- for event_type in typed_event_types %}
-                    when '{{ event_type.event_class }}' then {{ ses_type_object_column(event_type.event_class) }} is null
-                    {%- endfor %}
-                    else false
-                end
-                then 'missing_event_details'
+            when {{ ses_type_object_is_missing(typed_event_types) }} then 'missing_event_details'
             when event_at is null then 'invalid_timestamp'
         end as rejection_reason
     from timed
@@ -282,19 +231,16 @@ final as (
         -- no event id in SES: the record's content is its identity, so a
         -- redelivery (Firehose, SNS or EventBridge retry) hashes the same while
         -- a repeat open (another timestamp) does not
-        case when rejection_reason is null then
-            {{ ses_hash128(['message_id'], ['ses_event_type', record_mail] + type_object_columns) }}
-        end as event_id,
+        case when rejection_reason is null then {{ ses_event_id(typed_event_types) }} end as event_id,
         event_class,
         message_id,
         event_at,
         {%- for field in ses_mail_fields() if field.name != 'message_id' %}
-        {%- set value = ses_struct_field(record_mail, field.json) %}
-        {{ ses_parse_timestamp(value) if field.type == 'timestamp' else value }} as {{ field.name }},
+            {{ ses_mail_field(field) }} as {{ field.name }},  -- noqa: RF04
         {%- endfor %}
-        {{ ses_tag_value(ses_struct_field(record_mail, 'tags'), 'ses:configuration-set') }} as configuration_set,
+        configuration_set,
         {%- for event_type in typed_event_types %}
-        {{ ses_type_object_column(event_type.event_class) }},
+            {{ ses_type_object_column(event_type.event_class) }},
         {%- endfor %}
         {{ ses_run_loaded_at() }} as loaded_at
     from judged
