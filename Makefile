@@ -69,7 +69,7 @@ clean:
 	rm -rf $(VENV) target logs data tests/screenshots .bench ses_analytics.duckdb ses_analytics.duckdb.wal ses_analytics.duckdb.tmp
 
 SIZE ?= 1000000
-MEMORY_LIMIT ?= 1500MB
+MEMORY_LIMIT ?= 1200MB
 
 # Needs ../shared/bench/floor_reference.py, the floor it compares with.
 bench: $(INSTALLED)

@@ -17,15 +17,47 @@
 {%- endmacro %}
 
 
+{#- True when every row of `model` was written by this run (a full build, a
+    model rebuilt whole, or --vars '{ses_test_all_rows: true}'), asked
+    while the test compiles: the test then checks all rows in one pass. -#}
+{% macro ses_all_rows_are_new(model, loaded_at_column) -%}
+    {%- if loaded_at_column is none or var('ses_test_all_rows', false) -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set oldest_is_new -%}
+        select coalesce(min({{ loaded_at_column }}) = {{ ses_run_loaded_at() }}, true) from {{ model }}
+    {%- endset -%}
+    {{ return(run_query(oldest_is_new).columns[0].values()[0]) }}
+{%- endmacro %}
+
+
 {#- Keys of the new rows occur once in the whole model: a new key that
     repeats an old one fails as well as two new rows with one key.
     `column_name` for a one-column key, `columns` for a composite one. -#}
 {% test ses_unique_key(model, column_name=none, columns=none, loaded_at_column='loaded_at') %}
 {%- set key_columns = columns if columns else [column_name] %}
+{%- set keys = key_columns | join(', ') %}
+
+{%- if ses_all_rows_are_new(model, loaded_at_column) %}
+
+{#- every row is this run's (a full build): one pass; a null key, like a
+    new key in the join below, matches nothing -#}
+select
+    {{ keys }},
+    count(*) as rows_with_this_key
+from {{ model }}
+where {% for key_column in key_columns %}{{ key_column }} is not null{{ ' and ' if not loop.last }}{% endfor %}
+group by {{ keys }}
+having count(*) > 1
+
+{%- else %}
 
 with new_keys as (
 
-    select distinct {{ key_columns | join(', ') }}
+    select distinct {{ keys }}
     from {{ ses_rows_to_test(model, key_columns, loaded_at_column) }} as new_rows
 
 )
@@ -40,6 +72,8 @@ inner join new_keys
     on {% for key_column in key_columns %}all_rows.{{ key_column }} = new_keys.{{ key_column }}{{ ' and ' if not loop.last }}{% endfor %}
 group by {% for key_column in key_columns %}all_rows.{{ key_column }}{{ ', ' if not loop.last }}{% endfor %}
 having count(*) > 1
+
+{%- endif %}
 
 {% endtest %}
 

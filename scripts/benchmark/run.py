@@ -19,7 +19,7 @@ It also times one full build on the generator's default mix (envelopes,
 duplicates, malformed records), for information, and above 1M events compares
 the full build with the 1M one (.bench/results-1000000.json).
 
-    python scripts/benchmark/run.py [--events 1000000] [--repeats 3] [--memory-limit 1500MB]
+    python scripts/benchmark/run.py [--events 1000000] [--repeats 3] [--memory-limit 1200MB]
 """
 
 from __future__ import annotations
@@ -178,8 +178,8 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=int(os.environ.get("SIZE", 1_000_000)),
                         help="approximate number of distinct events (default: 1,000,000 or $SIZE)")
     parser.add_argument("--repeats", type=int, default=3, help="interleaved rounds; medians are reported (default 3)")
-    parser.add_argument("--memory-limit", default=os.environ.get("SES_DUCKDB_MEMORY_LIMIT", "1500MB"),
-                        help="DuckDB memory_limit for the dbt steps (default: 1500MB, as in profiles.yml)")
+    parser.add_argument("--memory-limit", default=os.environ.get("SES_DUCKDB_MEMORY_LIMIT", "1200MB"),
+                        help="DuckDB memory_limit for the dbt steps (default: 1200MB, as in profiles.yml)")
     parser.add_argument("--threads", default=os.environ.get("SES_DUCKDB_THREADS", "2"), help="DuckDB threads")
     parser.add_argument("--skip-mixed", action="store_true", help="leave out the full build on the default mixed data")
     arguments = parser.parse_args()

@@ -1,27 +1,24 @@
--- Journey rows reconcile with fct_ses_events under the documented attribution
--- rule, counted here from the events themselves, class by class, for the
--- messages that got an event this run:
+-- Recipient attribution reconciles with fct_ses_events under the documented
+-- rule: the rows of int_ses__recipient_events (and so the steps of
+-- ses_journeys, one per row) are counted here from the events themselves,
+-- class by class, for the messages rebuilt this run:
 --   listed classes:  one row per distinct listed recipient (one if none)
 --   message classes: one row per recipient of the message (one if none known)
 --   unnamed classes: one row (to the only recipient, or unattributed)
 
-with changed_messages as (
+with attributed_rows as (
 
-    -- the messages that got an event this run: their journeys changed
-    select distinct message_id
-    from {{ ref('stg_ses__events') }}
+    select
+        message_id,
+        event_class
+    from {{ ref('int_ses__recipient_events') }}
     where {{ ses_rows_loaded_this_run() }}
 
 ),
 
-journey_rows as (
+changed_messages as (
 
-    select
-        journeys.message_id,
-        journeys.event_class
-    from {{ ref('ses_journeys') }} as journeys
-    inner join changed_messages
-        on journeys.message_id = changed_messages.message_id
+    select distinct message_id from attributed_rows
 
 ),
 
@@ -65,7 +62,7 @@ listed_recipient_counts as (
 
 ),
 
-expected_rows as (
+expected as (
 
     select
         events.event_class,
@@ -77,7 +74,7 @@ expected_rows as (
                     then coalesce(message_recipient_counts.recipient_count, 1)
                 else 1
             end
-        ) as expected_journey_rows
+        ) as expected_rows
     from events
     left join listed_recipient_counts
         on events.event_id = listed_recipient_counts.event_id
@@ -87,21 +84,21 @@ expected_rows as (
 
 ),
 
-actual_rows as (
+actual as (
 
     select
         event_class,
-        count(*) as journey_rows
-    from journey_rows
+        count(*) as attributed_rows
+    from attributed_rows
     group by event_class
 
 )
 
 select
-    coalesce(expected_rows.event_class, actual_rows.event_class) as event_class,
-    expected_rows.expected_journey_rows,
-    actual_rows.journey_rows
-from expected_rows
-full outer join actual_rows
-    on expected_rows.event_class = actual_rows.event_class
-where coalesce(expected_rows.expected_journey_rows, 0) <> coalesce(actual_rows.journey_rows, 0)
+    coalesce(expected.event_class, actual.event_class) as event_class,
+    expected.expected_rows,
+    actual.attributed_rows
+from expected
+full outer join actual
+    on expected.event_class = actual.event_class
+where coalesce(expected.expected_rows, 0) <> coalesce(actual.attributed_rows, 0)
