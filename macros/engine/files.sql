@@ -126,8 +126,7 @@
         cast(region as varchar) as region,
         {% if attribute_columns -%}
         map {
-            {%- for column_name in attribute_columns %}'{{ column_name }}': cast({{ adapter.quote(column_name) }} as varchar){{ ', ' if not loop.last }}{% endfor -%}
-        }
+            {%- for column_name in attribute_columns %} '{{ column_name }}': cast({{ adapter.quote(column_name) }} as varchar){{ ',' if not loop.last }}{% endfor %} }
         {%- else -%}
         cast(null as map(varchar, varchar))
         {%- endif %} as request_attributes

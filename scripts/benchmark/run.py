@@ -221,10 +221,12 @@ def main() -> int:
         shutil.copyfile(round_dir / "target" / "run_results.json", round_dir / "full_run_results.json")
         full_events = count_events(database)
         measure(noop, command, dbt_environment, round_dir / "noop.log")
+        shutil.copyfile(round_dir / "target" / "run_results.json", round_dir / "noop_run_results.json")
         measure(startup, dbt_build(round_dir, landing, requests, "--select", "config.materialized:seed"),
                 dbt_environment, round_dir / "startup.log")
         link_objects(held_back, source, landing)
         measure(incremental, command, dbt_environment, round_dir / "incremental.log")
+        shutil.copyfile(round_dir / "target" / "run_results.json", round_dir / "incremental_run_results.json")
         new_events = count_events(database) - full_events
         unlink_objects(held_back, source, landing)
         print(f"round {round_number}: floor {floor.seconds[-1]:.1f} s, full {full.seconds[-1]:.1f} s, "
@@ -249,6 +251,12 @@ def main() -> int:
     for name, seconds in models:
         print(f"  {name:<34} {seconds:>7.2f}")
     print(f"  {f'{test_count} data tests':<34} {test_seconds:>7.2f}")
+    for step_name, results_name in [("nothing new", "noop"), ("+1% new objects", "incremental")]:
+        step_models, step_tests, _ = time_per_node(
+            run_dir / f"round-{median_round + 1}" / f"{results_name}_run_results.json")
+        slowest = ", ".join(f"{name} {seconds:.2f}" for name, seconds in step_models[:4])
+        print(f"\n{step_name}: {len(step_models)} models {sum(seconds for _, seconds in step_models):.1f} s"
+              f" (slowest: {slowest}), {test_count} data tests {step_tests:.1f} s")
     if mixed is not None:
         print(f"\nfor information: full build on the default mixed data ({mixed_events:,} events, envelopes,"
               f" duplicates, malformed records): {mixed.median:.1f} s, peak {max(mixed.peak_rss_mb):,.0f} MB")
