@@ -24,7 +24,11 @@ changed_messages as (
 
 events as (
 
-    select events.*
+    select
+        events.event_id,
+        events.message_id,
+        events.event_class,
+        events.event_recipients
     from {{ ref('fct_ses_events') }} as events
     inner join changed_messages
         on events.message_id = changed_messages.message_id
