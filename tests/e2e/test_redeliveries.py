@@ -63,8 +63,10 @@ def test_redeliveries_counted_by_hand(tmp_path: Path) -> None:
     # 8 records = 3 events (open 1, send, open 2) + 3 redeliveries (the
     # repeated line, the SNS retry, the EventBridge copy) + 2 rejected
     assert counts(first) == {"raw_records": 8, "raw_record_ids": 8, "events": 3, "redeliveries": 3, "rejected": 2}
-    kept = first.query("select event_class, envelope_type, file_name like '%-a.gz' from staging.stg_ses__events order by 1, 2")
-    assert kept == [("open", "none", True), ("open", "none", False), ("send", "none", True)]
+    kept = first.query(
+        "select event_class, envelope_type, file_name like '%-a.gz' from staging.stg_ses__events order by 1, 2, 3"
+    )
+    assert kept == [("open", "none", False), ("open", "none", True), ("send", "none", True)]
     assert first.scalar("select count_opens from marts.fct_ses_messages where message_id = 'm-1'") == 2
 
     # a later run: the first open once more, and a third open
