@@ -5,9 +5,13 @@
 
 with raw_records as (
 
+    -- a record, or an object that could not be read (quarantined whole);
+    -- an object read whole that held no record is not counted
     select count(*) as count_raw_records
     from {{ ref('raw_ses_records') }}
-    where {{ ses_rows_loaded_this_run() }}
+    where
+        {{ ses_rows_loaded_this_run() }}
+        and (record_text is not null or read_failure is not null)
 
 ),
 

@@ -1,47 +1,193 @@
 {#- Reading files, where engines differ. Each physical record must survive
-    exactly as written, valid JSON or not, so raw objects are read as lines
-    of text rather than through a JSON reader (which samples for a schema
-    and drops what it cannot parse). -#}
+    exactly as written, valid JSON or not, so raw objects are read whole as
+    bytes rather than through a CSV or JSON reader: those stop the whole
+    query on a NUL byte, a lone CR, CRLF next to LF or invalid UTF-8, and a
+    JSON reader drops what it cannot parse. -#}
 
-{#- One row per record of the raw objects at `location`: file_name and
-    record_text. A record is a line; a line of objects concatenated with no
-    delimiter ({...}{...}, as plain Firehose writes them) is cut into one
-    record per object; blank lines are not records. NUL never occurs in text
-    records, so it serves as the column delimiter that keeps each line whole;
-    gzip is detected by the .gz suffix. -#}
-{% macro ses_read_records(location) -%}
-    {{ return(adapter.dispatch('ses_read_records', 'ses_analytics')(location)) }}
+{#- One row per record of the raw objects `objects` (an expression for
+    read_blob: a quoted glob or a list of quoted paths): file_name,
+    object_size, object_modified_at, record_text, read_failure. An object
+    holding one record per line (NDJSON), or objects written back to back
+    ({...}{...}, as plain Firehose writes them), is cut in SQL; any other
+    text (pretty-printed JSON, a JSON array of events, a string holding
+    "}{") is cut by a scan that knows JSON strings, ses_split_json_text, in
+    the ses_objects plugin (plugins/ses_objects.py). Blank lines, and the CR
+    of a CRLF line end, are not records. An object that yields no record has
+    one row with no record_text: read_failure says why it could not be read
+    (object_not_gzip, object_gzip_without_gz_suffix, object_corrupt_gzip,
+    object_not_utf8), or is null when it held no record. -#}
+{% macro ses_read_records(objects) -%}
+    {{ return(adapter.dispatch('ses_read_records', 'ses_analytics')(objects)) }}
 {%- endmacro %}
 
-{% macro default__ses_read_records(location) -%}
-    {#- A line is cut at each "}{" (white space between allowed) only when it
-        is not one JSON document already; every piece is judged on its own
-        later, so a string holding "}{" that is cut wrongly ends up
-        quarantined, not lost. -#}
-    {%- set concatenation = "'\\}\\s*\\{'" -%}
-    select
-        filename as file_name,
-        unnest(
+{% macro default__ses_read_records(objects) -%}
+    {#- a cut between two objects: JSON white space between "}" and "{" -#}
+    {%- set object_boundary = "'\\}[ \\t\\r\\n]*\\{'" -%}
+    {%- set blank = "'[ \\t\\r\\n]*'" -%}
+    with object_bytes as (
+
+        select
+            filename as file_name,
+            size as object_size,
+            timezone('UTC', last_modified) as object_modified_at,
+            content,
+            suffix(lower(filename), '.gz') as is_named_gzip,
+            -- gzip's magic number, whatever the name says
+            content[1:2] = '\x1F\x8B'::blob as is_gzip
+        from read_blob({{ objects }})
+
+    ),
+
+    decoded as (
+
+        select
+            file_name,
+            object_size,
+            object_modified_at,
+            is_named_gzip,
+            is_gzip,
+            try(decode(
+                case
+                    when is_named_gzip and is_gzip then ses_gunzip(content)
+                    when not is_named_gzip and not is_gzip then content
+                end
+            )) as object_text
+        from object_bytes
+
+    ),
+
+    judged as (
+
+        select
+            file_name,
+            object_size,
+            object_modified_at,
+            -- a UTF-8 byte order mark starts the text, not its first record
+            case when starts_with(object_text, chr(65279)) then object_text[2:] else object_text end as object_text,
             case
-                when not regexp_matches(line_text, {{ concatenation }}) or json_valid(line_text) then [line_text]
-                else string_split(regexp_replace(line_text, {{ concatenation }}, '}' || chr(0) || '{', 'g'), chr(0))
-            end
-        ) as record_text
-    from read_csv(
-        {{ location }},
-        columns = { 'line_text': 'varchar' },
-        delim = chr(0),
-        quote = '',
-        escape = '',
-        header = false,
-        auto_detect = false,
-        filename = true,
-        compression = 'auto',
-        max_line_size = {{ var('ses_max_record_line_bytes') }}
+                when is_named_gzip and not is_gzip then 'object_not_gzip'
+                when is_gzip and not is_named_gzip then 'object_gzip_without_gz_suffix'
+                when object_text is null and is_gzip then 'object_corrupt_gzip'
+                when object_text is null then 'object_not_utf8'
+            end as read_failure
+        from decoded
+
+    ),
+
+    split_into_lines as (
+
+        select
+            *,
+            string_split(object_text, chr(10)) as object_lines
+        from judged
+
+    ),
+
+    shaped as (
+
+        -- whether every line is one record (or several written back to back)
+        -- or blank: true for NDJSON and plain Firehose objects, which SQL
+        -- cuts; the rest goes to the JSON-aware scan
+        select
+            *,
+            read_failure is null and list_bool_and(list_transform(
+                object_lines,
+                lambda line: (
+                    prefix(line, '{') and (suffix(line, '}') or suffix(line, '}' || chr(13)))
+                ) or regexp_full_match(line, {{ blank }})
+            )) as is_record_per_line
+        from split_into_lines
+
+    ),
+
+    pieces as (
+
+        -- a row with no text stands for an object that yields no record
+        select
+            file_name,
+            object_size,
+            object_modified_at,
+            read_failure,
+            is_record_per_line,
+            unnest(
+                case
+                    when read_failure is not null or regexp_full_match(object_text, {{ blank }}) then [null]
+                    when is_record_per_line then object_lines
+                    else coalesce(nullif(ses_split_json_text(object_text), []), [null])
+                end
+            ) as piece
+        from shaped
+
+    ),
+
+    record_lines as (
+
+        -- the CR of a CRLF line end is not part of the record
+        select * replace (
+            case
+                when is_record_per_line and suffix(piece, chr(13)) then rtrim(piece, chr(13))
+                else piece
+            end as piece
+        )
+        from pieces
+        -- a search stops at the first character of a record
+        where piece is null or not is_record_per_line or regexp_matches(piece, '[^ \t\r]')
+
+    ),
+
+    concatenations as (
+
+        select
+            *,
+            piece is not null
+            and is_record_per_line
+            and regexp_matches(piece, {{ object_boundary }})
+            and not json_valid(piece) as is_concatenation
+        from record_lines
+
+    ),
+
+    cut as (
+
+        -- cut at every boundary, unless NUL (the mark cut at) is in the text
+        select
+            *,
+            case
+                when is_concatenation and not contains(piece, chr(0))
+                    then string_split(regexp_replace(piece, {{ object_boundary }}, '}' || chr(0) || '{', 'g'), chr(0))
+            end as concatenated_parts
+        from concatenations
+
+    ),
+
+    records as (
+
+        -- a cut inside a string leaves a part with an odd number of unescaped
+        -- quotes (escaped backslashes removed first, then escaped quotes
+        -- counted); such a line goes to the JSON-aware scan instead
+        select
+            file_name,
+            object_size,
+            object_modified_at,
+            read_failure,
+            unnest(
+                case
+                    when not is_concatenation then [piece]
+                    when list_bool_and(list_transform(
+                        concatenated_parts,
+                        lambda part: (
+                            strlen(part) - strlen(replace(part, '"', ''))
+                            - (strlen(replace(part, '\\', '')) - strlen(replace(replace(part, '\\', ''), '\"', ''))) // 2
+                        ) % 2 = 0
+                    )) then concatenated_parts
+                    else ses_split_json_text(piece)
+                end
+            ) as record_text
+        from cut
+
     )
-    -- a search stops at the first character of a record, where trim() would
-    -- copy every line
-    where regexp_matches(line_text, '\S')
+
+    select * from records
 {%- endmacro %}
 
 
@@ -75,19 +221,9 @@
 {%- endmacro %}
 
 {% macro default__ses_files_version(location, setting_name) -%}
-    {#- a remote glob is listed by the plugin first: fsspec's own glob also
-        returns the folders that key prefixes imply -#}
-    {%- set files = ses_string_literal(location) -%}
-    {%- if ses_is_remote(location) and execute -%}
-        {%- set literals = [] -%}
-        {%- for path in run_query(ses_list_objects(location, setting_name)).columns[0].values() -%}
-            {%- do literals.append(ses_string_literal(path)) -%}
-        {%- endfor -%}
-        {%- set files = '[' ~ literals | join(', ') ~ ']' -%}
-    {%- endif -%}
     (
-        select md5(string_agg(filename || ':' || size || ':' || last_modified, ',' order by filename))
-        from read_blob({{ files }})
+        select md5(string_agg(file_name || ':' || object_size || ':' || object_modified_at, ',' order by file_name))
+        from ({{ ses_object_versions(location, setting_name) }}) as object_versions
     )
 {%- endmacro %}
 
@@ -148,38 +284,85 @@
 {%- endmacro %}
 
 
+{#- A query of every object a location lists, with its version: file_name,
+    object_size, object_modified_at. Only file metadata is read. A remote
+    location is listed by the s3 target's plugin first (fsspec's own glob
+    also returns the folders that key prefixes imply). -#}
+{% macro ses_object_versions(location, setting_name) -%}
+    {{ return(adapter.dispatch('ses_object_versions', 'ses_analytics')(location, setting_name)) }}
+{%- endmacro %}
+
+{% macro default__ses_object_versions(location, setting_name) -%}
+    {%- set objects = ses_string_literal(location) -%}
+    {%- if ses_is_remote(location) and execute -%}
+        {%- set literals = [] -%}
+        {%- for path in run_query(ses_list_objects(location, setting_name)).columns[0].values() -%}
+            {%- do literals.append(ses_string_literal(path)) -%}
+        {%- endfor -%}
+        {%- set objects = '[' ~ literals | join(', ') ~ ']' -%}
+    {%- endif -%}
+    select
+        filename as file_name,
+        size as object_size,
+        timezone('UTC', last_modified) as object_modified_at
+    from read_blob({{ objects }})
+{%- endmacro %}
+
+
 {#- The raw objects this run reads, as a SQL expression for ses_read_records:
-    the objects the location lists that `loaded_relation` has no record of
-    (all of them on a full build), each named by its constant path so DuckDB
-    opens only those (it prunes files only for constant paths). A local full
-    build passes the glob itself, which DuckDB expands as it reads. Returns
-    none when there is nothing new. An object with no record at all (empty)
-    is listed again each run and read again, at no cost. -#}
+    the objects the location lists whose name, size and modification time
+    `loaded_relation` has no record of (all of them on a full build), so an
+    object written again, records appended, is read again (its records read
+    before then count as redeliveries). Each object is named by its
+    constant path so DuckDB opens only those (it prunes files only for
+    constant paths); a local full build passes the glob itself, which DuckDB
+    expands as it reads. Returns none when there is nothing new; fails in
+    one line naming the var and the location when it lists nothing. -#}
 {% macro ses_event_objects_to_read(loaded_relation) -%}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
     {%- set pattern = ses_events_glob() -%}
+    {%- set listed_objects = ses_object_versions(pattern, 'ses_events_path') -%}
+    {%- set object_count = run_query('select count(*) from (' ~ listed_objects ~ ') as listed').columns[0].values()[0] -%}
+    {%- if object_count == 0 -%}
+        {%- do exceptions.raise_compiler_error(
+            'ses_events_path ' ~ var('ses_events_path') ~ ': no objects found (no such file or folder, or nothing written there yet); set the var to where your SES objects are'
+        ) -%}
+    {%- endif -%}
     {%- if not is_incremental() and not ses_is_remote(pattern) -%}
-        {%- if execute -%}
-            {%- set object_count = run_query('select count(*) from (' ~ ses_list_objects(pattern, 'ses_events_path') ~ ') as objects').columns[0].values()[0] -%}
-            {%- do log('ses_events_path: ' ~ object_count ~ ' new object(s) to read (full build)', info=true) -%}
-        {%- endif -%}
+        {%- do log('ses_events_path: ' ~ object_count ~ ' new object(s) to read (full build)', info=true) -%}
         {{ return(ses_string_literal(pattern)) }}
     {%- endif -%}
-    {%- if not execute -%}{{ return(none) }}{%- endif -%}
     {%- set new_objects_query -%}
-        {{ ses_list_objects(pattern, 'ses_events_path') }}
-        {%- if is_incremental() %}
-        except
-        select distinct file_name from {{ loaded_relation }}
-        {%- endif %}
+        with new_versions as (
+            {{ listed_objects }}
+            {%- if is_incremental() %}
+            except
+            select file_name, object_size, object_modified_at from {{ loaded_relation }}
+            {%- endif %}
+        )
+        select
+            new_versions.file_name,
+            {%- if is_incremental() %}
+            new_versions.file_name in (select loaded.file_name from {{ loaded_relation }} as loaded) as was_read_before
+            {%- else %}
+            false as was_read_before
+            {%- endif %}
+        from new_versions
         order by 1
     {%- endset -%}
-    {%- set new_objects = run_query(new_objects_query).columns[0].values() | list -%}
-    {%- do log('ses_events_path: ' ~ new_objects | length ~ ' new object(s) to read' ~ ('' if is_incremental() else ' (full build)'), info=true) -%}
-    {%- if new_objects | length == 0 -%}
+    {%- set new_objects = run_query(new_objects_query) -%}
+    {%- set changed_count = new_objects.columns[1].values() | select | list | length -%}
+    {%- do log(
+        'ses_events_path: ' ~ new_objects.rows | length ~ ' new object(s) to read'
+        ~ (' (' ~ changed_count ~ ' of them changed since read)' if changed_count else '')
+        ~ ('' if is_incremental() else ' (full build)'),
+        info=true
+    ) -%}
+    {%- if new_objects.rows | length == 0 -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set literals = [] -%}
-    {%- for path in new_objects -%}{%- do literals.append(ses_string_literal(path)) -%}{%- endfor -%}
+    {%- for path in new_objects.columns[0].values() -%}{%- do literals.append(ses_string_literal(path)) -%}{%- endfor -%}
     {{ return('[' ~ literals | join(', ') ~ ']') }}
 {%- endmacro %}
 

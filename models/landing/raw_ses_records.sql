@@ -1,5 +1,7 @@
--- grain: one physical record read from a raw SES object (a line, or one object
--- of a line of concatenated objects), kept exactly as written, valid or not
+-- grain: one physical record read from a raw SES object (a line, one object
+-- of a line of concatenated objects, or one JSON value of any other text),
+-- kept exactly as written, valid or not; and one row, with no record, for
+-- each object read that yields none (unreadable, or empty)
 -- depends_on: {{ source('ses', 'raw_events') }}
 {{ config(
     materialized='incremental',
@@ -14,6 +16,9 @@ with records as (
     {%- if objects_to_read is none %}
         select
             cast(null as {{ dbt.type_string() }}) as file_name,
+            cast(null as {{ dbt.type_bigint() }}) as object_size,
+            cast(null as {{ dbt.type_timestamp() }}) as object_modified_at,
+            cast(null as {{ dbt.type_string() }}) as read_failure,
             cast(null as {{ dbt.type_string() }}) as record_text
         where false
     {%- else %}
@@ -26,10 +31,13 @@ final as (
 
     select
         file_name,
+        object_size,
+        object_modified_at,
+        read_failure,
         record_text,
         -- tells identical records of one object apart from the rest without
         -- comparing their text (base_ses__records numbers such copies)
-        {{ ses_hash(['record_text']) }} as record_hash,
+        case when record_text is not null then {{ ses_hash(['record_text']) }} end as record_hash,
         {{ ses_run_loaded_at() }} as loaded_at
     from records
 

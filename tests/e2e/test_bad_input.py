@@ -1,48 +1,176 @@
-"""Input that cannot be read at all stops the build at the landing model with
-an error naming the object, before anything downstream is touched. (Records
-that can be read but are not events are quarantined instead: see the fixture
-tests and ses_rejected_records.)"""
+"""Odd objects never stop the build: every object is read as bytes; records
+that are not events are quarantined with a reason; an object that cannot be
+read at all is quarantined whole, on one row naming it and the cause, while
+the rest builds. Each case is one hand-written object with a hand-counted
+outcome, all built together in one run."""
 
 from __future__ import annotations
 
+import gzip
+import json
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES_DIR, run_dbt
+from conftest import FIXTURES_DIR, DbtBuild, assert_built, run_dbt
 
-GOOD_RECORD = b'{"eventType":"Send","mail":{"timestamp":"2026-03-01T10:00:00.000Z","messageId":"m-1"},"send":{}}\n'
-
-
-def build_failure_output(tmp_path: Path, events_path: Path) -> str:
-    build = run_dbt(tmp_path, "build", events_path=events_path, requests_path=FIXTURES_DIR / "ses_requests.csv")
-    assert build.returncode != 0
-    assert "ERROR creating sql incremental model landing.raw_ses_records" in build.output
-    assert "ERROR=1 " in build.output
-    assert "SKIP" in build.output  # downstream models are skipped, not half-built
-    return build.output
+HOUR_FOLDER = "2026/03/01/10"
+ADDRESS_DOMAIN = "secret-recipient.example"
 
 
-@pytest.mark.parametrize(
-    ("file_name", "content", "expected_message"),
-    [
-        ("ses-1-2026-03-01-10-00-00-0001.gz", b"this is not gzip\n", "Input is not a GZIP stream"),
-        ("ses-1-2026-03-01-10-00-00-0002", GOOD_RECORD.replace(b"m-1", b"m-\xff\xfe"), "not utf-8 encoded"),
-    ],
-    ids=["corrupt_gzip", "not_utf8"],
-)
-def test_unreadable_object_names_the_file(tmp_path: Path, file_name: str, content: bytes, expected_message: str) -> None:
+def send(message_id: str, subject: str = "Hello") -> dict:
+    return {
+        "eventType": "Send",
+        "mail": {
+            "timestamp": "2026-03-01T10:00:00.000Z",
+            "messageId": message_id,
+            "destination": [f"{message_id}@{ADDRESS_DOMAIN}"],
+            "commonHeaders": {"subject": subject},
+        },
+        "send": {},
+    }
+
+
+def line(message_id: str, subject: str = "Hello") -> bytes:
+    return json.dumps(send(message_id, subject), separators=(",", ":")).encode()
+
+
+def pretty(message_id: str) -> bytes:
+    return json.dumps(send(message_id), indent=2).encode()
+
+
+TRUNCATED = b'{"eventType":"Send","mail":{"messageId":'
+
+# object name -> (bytes, events, rejections by reason)
+ODD_OBJECTS: dict[str, tuple[bytes, int, dict[str, int]]] = {
+    "a-mixed-line-ends": (line("mixed-1") + b"\n" + line("mixed-2") + b"\r\n" + line("mixed-3") + b"\n", 3, {}),
+    "b-blank-crlf": (b"\r\n", 0, {}),
+    "c-cr-inside-a-record": (line("cr-1").replace(b",", b",\r", 1) + b"\n", 1, {}),
+    "d-nul-inside-a-record": (
+        line("nul-1") + b"\n" + line("nul-2").replace(b"Hello", b"Hel\x00lo") + b"\n" + line("nul-3") + b"\n",
+        2, {"invalid_json": 1},
+    ),
+    "e-not-gzip.gz": (line("not-gzip-1") + b"\n", 0, {"object_not_gzip": 1}),
+    "f-gzip-without-suffix": (gzip.compress(line("gzip-no-suffix-1") + b"\n"), 0, {"object_gzip_without_gz_suffix": 1}),
+    "g-latin-1": (line("latin-1", "caf\u00e9").replace(b"\\u00e9", b"\xe9") + b"\n", 0, {"object_not_utf8": 1}),
+    "h-cut-short.gz": (
+        gzip.compress(b"\n".join(line(f"cut-{number}") for number in range(20)))[:200], 0, {"object_corrupt_gzip": 1}
+    ),
+    # concatenated on one line, "}{" and "} {" inside subjects
+    "i-braces-in-strings": (line("braces-1", "a}{b") + line("braces-2", "x} {y") + line("braces-3"), 3, {}),
+    # an escaped quote before "}{" and an escaped backslash before a quote
+    "j-escapes-in-strings": (line("escapes-1", 'he said "}{" \\') + line("escapes-2", '\\"}{'), 2, {}),
+    "k-pretty-printed": (pretty("pretty-1") + b"\n" + pretty("pretty-2").replace(b"\n", b"\r\n") + b"\n", 2, {}),
+    "l-array": (json.dumps([send("array-1"), send("array-2"), send("array-3")], indent=2).encode(), 3, {}),
+    "m-byte-order-mark": (b"\xef\xbb\xbf" + line("bom-1") + b"\n", 1, {}),
+    "n-pretty-printed-with-a-record-cut-short": (
+        pretty("pretty-cut-1") + b"\n" + TRUNCATED + b"\n" + pretty("pretty-cut-2") + b"\n", 2, {"invalid_json": 1}
+    ),
+}
+EVENTS = sum(events for _, events, _ in ODD_OBJECTS.values())  # 19
+REJECTIONS: dict[str, int] = {}
+for _, _, rejections in ODD_OBJECTS.values():
+    for reason, count in rejections.items():
+        REJECTIONS[reason] = REJECTIONS.get(reason, 0) + count
+
+
+def write_odd_objects(events: Path) -> None:
+    folder = events / HOUR_FOLDER
+    folder.mkdir(parents=True)
+    for name, (content, _, _) in ODD_OBJECTS.items():
+        (folder / name).write_bytes(content)
+
+
+@pytest.fixture(scope="module")
+def odd_build(tmp_path_factory) -> DbtBuild:
+    work_dir = tmp_path_factory.mktemp("odd_objects")
+    write_odd_objects(work_dir / "ses_events")
+    build = run_dbt(work_dir, "build", events_path=work_dir / "ses_events", requests_path=FIXTURES_DIR / "ses_requests.csv")
+    assert_built(build)
+    return build
+
+
+def test_hand_counted_tallies(odd_build: DbtBuild) -> None:
+    assert EVENTS == 19 and sum(REJECTIONS.values()) == 6
+    assert odd_build.scalar("select count(*) from staging.stg_ses__events") == EVENTS
+    assert dict(odd_build.query(
+        "select rejection_reason, count(*) from marts.ses_rejected_records group by 1"
+    )) == REJECTIONS
+    # raw records = events + duplicates + rejected; the empty object is on
+    # record with no record of its own
+    assert odd_build.scalar("select count(*) from landing.raw_ses_records") == EVENTS + sum(REJECTIONS.values()) + 1
+    assert odd_build.scalar("select sum(count_redeliveries) from staging.base_ses__batches") == 0
+
+
+def test_each_object_yields_its_own_events(odd_build: DbtBuild) -> None:
+    per_object = dict(odd_build.query(
+        "select regexp_extract(file_name, '[^/]+$'), count(*) from staging.stg_ses__events group by 1"
+    ))
+    assert per_object == {name: events for name, (_, events, _) in ODD_OBJECTS.items() if events}
+
+
+def test_unreadable_objects_are_named_with_their_cause(odd_build: DbtBuild) -> None:
+    rows = odd_build.query(
+        "select regexp_extract(file_name, '[^/]+$'), read_failure from landing.raw_ses_records"
+        " where read_failure is not null order by 1"
+    )
+    assert rows == [
+        ("e-not-gzip.gz", "object_not_gzip"),
+        ("f-gzip-without-suffix", "object_gzip_without_gz_suffix"),
+        ("g-latin-1", "object_not_utf8"),
+        ("h-cut-short.gz", "object_corrupt_gzip"),
+    ]
+    assert odd_build.scalar(
+        "select count(*) from landing.raw_ses_records where file_name like '%b-blank-crlf'"
+        " and record_text is null and read_failure is null"
+    ) == 1
+    assert "Warning in test warn_on_unreadable_ses_objects" in odd_build.output
+    assert "Got 4 results" in odd_build.output
+
+
+def test_records_are_kept_exactly_as_written(odd_build: DbtBuild) -> None:
+    raw_texts = [text for (text,) in odd_build.query(
+        "select record_text from landing.raw_ses_records where record_text is not null"
+    )]
+
+    def text_of(message_id: str) -> str:
+        (text,) = [text for text in raw_texts if f'"{message_id}"' in text]
+        return text
+
+    assert text_of("cr-1") == line("cr-1").replace(b",", b",\r", 1).decode()
+    assert text_of("mixed-2") == line("mixed-2").decode()  # the CR of CRLF is not kept
+    assert text_of("pretty-1") == pretty("pretty-1").decode()
+    assert text_of("braces-2") == line("braces-2", "x} {y").decode()
+    assert text_of("escapes-1") == line("escapes-1", 'he said "}{" \\').decode()
+    assert text_of("bom-1") == line("bom-1").decode()
+    assert odd_build.scalar(
+        "select record_text from marts.ses_rejected_records where file_name like '%n-pretty-printed%'"
+    ) == TRUNCATED.decode()
+
+
+def test_no_record_content_is_logged(odd_build: DbtBuild) -> None:
+    log_text = (odd_build.database.parent / "logs" / "dbt.log").read_text(errors="replace")
+    assert ADDRESS_DOMAIN not in odd_build.output
+    assert ADDRESS_DOMAIN not in log_text
+
+
+def test_unreadable_objects_can_fail_the_build(tmp_path: Path) -> None:
+    write_odd_objects(tmp_path / "ses_events")
+    build = run_dbt(
+        tmp_path, "build", events_path=tmp_path / "ses_events", requests_path=FIXTURES_DIR / "ses_requests.csv",
+        extra_vars={"ses_fail_on_unreadable_objects": True},
+    )
+    assert build.returncode == 1
+    assert "Failure in test warn_on_unreadable_ses_objects" in build.output
+
+
+@pytest.mark.parametrize("full_refresh", [True, False], ids=["full_build", "incremental_build"])
+def test_missing_location_is_named(tmp_path: Path, full_refresh: bool) -> None:
     events = tmp_path / "ses_events"
-    (events / "2026/03/01/10").mkdir(parents=True)
-    (events / "2026/03/01/10" / "ses-1-2026-03-01-09-00-00-good").write_bytes(GOOD_RECORD)
-    bad_file = events / "2026/03/01/10" / file_name
-    bad_file.write_bytes(content)
-    output = build_failure_output(tmp_path, events)
-    assert expected_message in output
-    assert str(bad_file) in output
-
-
-def test_missing_location_is_named(tmp_path: Path) -> None:
+    write_odd_objects(events)
+    if not full_refresh:
+        assert_built(run_dbt(tmp_path, "run", "--select", "raw_ses_records", events_path=events))
     missing = tmp_path / "no_such_folder"
-    output = build_failure_output(tmp_path, missing)
-    assert f'No files found that match the pattern "{missing}"' in output
+    build = run_dbt(tmp_path, "run", "--select", "raw_ses_records", events_path=missing)
+    assert build.returncode == 1
+    assert f"ses_events_path {missing}: no objects found" in build.output

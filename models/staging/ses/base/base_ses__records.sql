@@ -19,10 +19,16 @@
 {%- set new_raw_records -%}
     select
         file_name,
+        object_size,
+        object_modified_at,
+        read_failure,
         record_text,
         record_hash
     from {{ ref('raw_ses_records') }}
-    where {{ ses_loaded_since_last_run() }}
+    where
+        {{ ses_loaded_since_last_run() }}
+        -- an object read whole that held no record is not one
+        and (record_text is not null or read_failure is not null)
 {%- endset %}
 
 with copies_in_object as (
@@ -42,6 +48,9 @@ numbered as (
 
     select
         new_records.file_name,
+        new_records.object_size,
+        new_records.object_modified_at,
+        new_records.read_failure,
         new_records.record_text,
         new_records.record_hash,
         1 as record_copy
@@ -58,6 +67,9 @@ numbered as (
     -- collision) still get two numbers
     select
         new_records.file_name,
+        new_records.object_size,
+        new_records.object_modified_at,
+        new_records.read_failure,
         new_records.record_text,
         new_records.record_hash,
         row_number() over (
@@ -77,8 +89,12 @@ parsed as (
     -- the one parse: the envelope's own keys, the SES record at the top (bare
     -- records, legacy notifications) and under `detail` (EventBridge)
     select
-        {{ ses_hash128(['file_name'], ['record_hash', 'record_copy']) }} as raw_record_id,
+        -- an object written again is read again whole: its version keeps
+        -- the second reading's ids apart from the first's
+        {{ ses_hash128(['file_name'], ['object_size', 'object_modified_at', 'record_hash', 'record_copy']) }}
+            as raw_record_id,
         file_name,
+        read_failure,
         record_text,
         {{ ses_parse_json('record_text', ses_envelope_fields()) }} as envelope
     from numbered
@@ -124,6 +140,7 @@ ses_records as (
     select
         raw_record_id,
         file_name,
+        read_failure,
         record_text,
         envelope,
         envelope_type,
@@ -199,6 +216,8 @@ judged as (
     select
         *,
         case
+            -- an object that could not be read at all: its one row says why
+            when read_failure is not null then read_failure
             when envelope is null and not {{ ses_is_valid_json('record_text') }} then 'invalid_json'
             -- an SNS Message that is not JSON is a notice, not an event,
             -- unless it plainly tried to be JSON and was cut short

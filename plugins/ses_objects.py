@@ -1,0 +1,150 @@
+"""dbt-duckdb plugin, loaded by every profile target: the two steps of
+reading a raw SES object that DuckDB's SQL cannot take itself.
+
+DuckDB reads each object whole, as bytes (`read_blob`), so that no byte
+sequence an object can hold (NUL, a lone CR, CRLF next to LF, invalid UTF-8)
+can stop the build: its CSV reader, the alternative, fails on all of these.
+Everything else is SQL (macros/engine/files.sql). Two functions are Python:
+
+- `ses_gunzip(content)`: the object decompressed, or NULL when it is not a
+  whole gzip stream. DuckDB decompresses only inside its file readers.
+- `ses_split_json_text(text)`: the records of a text that is not one record
+  per line (pretty-printed JSON, a JSON array of events, a string holding
+  "}{"), cut by a scan that knows JSON strings. Only such texts come here;
+  a plain line-per-record or concatenated object is cut in SQL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import duckdb
+from dbt.adapters.duckdb.plugins import BasePlugin
+from duckdb.sqltypes import BLOB, VARCHAR
+
+try:
+    # ISA-L inflates two to three times faster than zlib; both read the same
+    # gzip streams, including several members concatenated.
+    from isal.igzip import decompress as gzip_decompress
+except ImportError:  # pragma: no cover - isal is pinned in requirements.txt
+    from gzip import decompress as gzip_decompress
+
+JSON_WHITESPACE = " \t\r\n"
+BRACKETS_AND_QUOTES = re.compile(r'[{}\[\]"]')
+# the rest of a JSON string after its opening quote, through the closing one
+STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+
+
+def gunzip(content: bytes) -> bytes | None:
+    """A gzip stream's content (every member), or None when the bytes are
+    not a whole gzip stream (corrupt or cut short)."""
+    try:
+        return gzip_decompress(content)
+    except (OSError, EOFError, ValueError):
+        # isal and gzip raise OSError subclasses (BadGzipFile, isal's error)
+        # for a corrupt stream and EOFError for a truncated one
+        return None
+
+
+def value_end(text: str, start: int) -> tuple[int, bool]:
+    """Where the JSON object or array opening at `start` closes (the index
+    after its last bracket), and whether it closes at all before the text
+    ends. Brackets inside strings do not count."""
+    depth = 0
+    position = start
+    while True:
+        match = BRACKETS_AND_QUOTES.search(text, position)
+        if match is None:
+            return len(text), False
+        character = match.group()
+        if character == '"':
+            rest = STRING_REST.match(text, match.end())
+            if rest is None:
+                return len(text), False
+            position = rest.end()
+            continue
+        depth += 1 if character in "{[" else -1
+        position = match.end()
+        if depth == 0:
+            return position, True
+
+
+def is_json(text: str) -> bool:
+    def refuse_constant(name: str) -> Any:  # NaN and Infinity are not JSON
+        raise ValueError(name)
+
+    try:
+        json.loads(text, parse_constant=refuse_constant)
+    except ValueError:  # json.JSONDecodeError is a ValueError
+        return False
+    return True
+
+
+def array_elements(array_text: str) -> list[str]:
+    """The exact text of each element of a valid JSON array."""
+    elements = []
+    position = 1  # after "["
+    end_of_content = len(array_text) - 1  # before "]"
+    while position < end_of_content:
+        character = array_text[position]
+        if character in JSON_WHITESPACE or character == ",":
+            position += 1
+            continue
+        if character in "{[":
+            end, _ = value_end(array_text, position)
+        elif character == '"':
+            end = STRING_REST.match(array_text, position + 1).end()
+        else:  # a number, true, false or null: no comma inside
+            end = position
+            while end < end_of_content and array_text[end] not in JSON_WHITESPACE + ",":
+                end += 1
+        elements.append(array_text[position:end])
+        position = end
+    return elements
+
+
+def next_line_opening_a_value(text: str, start: int) -> int:
+    """Where the next line that starts with "{" or "[" begins, after
+    `start`: where a new top-level value most likely starts once one is
+    broken (the lines inside pretty-printed JSON are indented)."""
+    found = [index for index in (text.find("\n{", start), text.find("\n[", start)) if index >= 0]
+    return min(found) + 1 if found else len(text)
+
+
+def split_json_text(text: str) -> list[str]:
+    """Every record of a text, exactly as written: each top-level JSON value,
+    however many lines it spans (pretty-printed); a JSON array's elements as
+    records of their own; objects written back to back, cut only where one
+    closes. A value that does not close, or closes but is not valid JSON,
+    is a broken record (quarantined later with its text) that ends where the
+    next line opening a value starts, so it costs its own lines, not the
+    rest of the object. Any other text is a broken record per line."""
+    records = []
+    position = 0
+    length = len(text)
+    while position < length:
+        if text[position] in JSON_WHITESPACE:
+            position += 1
+            continue
+        if text[position] in "{[":
+            end, closed = value_end(text, position)
+            piece = text[position:end]
+            if closed and is_json(piece):
+                records.extend(array_elements(piece) if piece[0] == "[" else [piece])
+                position = end
+                continue
+            end = min(end, next_line_opening_a_value(text, position))
+        else:
+            end = text.find("\n", position)
+            end = length if end < 0 else end
+        records.append(text[position:end].rstrip(JSON_WHITESPACE))
+        position = end
+    return records
+
+
+class Plugin(BasePlugin):
+    def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
+        conn.create_function("ses_gunzip", gunzip, [BLOB], BLOB)
+        conn.create_function("ses_split_json_text", split_json_text, [VARCHAR], duckdb.list_type(VARCHAR))

@@ -1,0 +1,58 @@
+"""An object written again (records appended: its size and modification time
+change) is read again whole on the next run: the records read before count
+as redeliveries, the new ones as events. Hand-counted on two small objects."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from conftest import FIXTURES_DIR, assert_built, new_objects_read, run_dbt
+
+
+def send(message_id: str) -> bytes:
+    return json.dumps({
+        "eventType": "Send",
+        "mail": {"timestamp": "2026-03-01T10:00:00.000Z", "messageId": message_id},
+        "send": {},
+    }).encode() + b"\n"
+
+
+def test_an_object_written_again_is_read_again(tmp_path: Path) -> None:
+    folder = tmp_path / "ses_events" / "2026/03/01/10"
+    folder.mkdir(parents=True)
+    growing = folder / "ses-1-2026-03-01-10-00-00-growing"
+    growing.write_bytes(send("grow-1") + send("grow-2"))
+    (folder / "ses-1-2026-03-01-10-00-00-steady").write_bytes(send("steady-1"))
+
+    def build():
+        result = run_dbt(
+            tmp_path, "build", events_path=tmp_path / "ses_events", requests_path=FIXTURES_DIR / "ses_requests.csv"
+        )
+        assert_built(result)
+        return result
+
+    first = build()
+    assert new_objects_read(first.output) == 2
+
+    unchanged = build()
+    assert new_objects_read(unchanged.output) == 0
+
+    growing.write_bytes(growing.read_bytes() + send("grow-3"))
+    later = growing.stat().st_mtime + 60
+    os.utime(growing, (later, later))
+    second = build()
+    assert new_objects_read(second.output) == 1
+    assert "1 new object(s) to read (1 of them changed since read)" in second.output
+
+    # three records read again: two redeliveries, one new event
+    batch = second.query(
+        "select count_records, count_events, count_redeliveries, count_rejected"
+        " from staging.base_ses__batches order by loaded_at desc limit 1"
+    )
+    assert batch == [(3, 1, 2, 0)]
+    assert sorted(second.query("select message_id from staging.stg_ses__events")) == [
+        ("grow-1",), ("grow-2",), ("grow-3",), ("steady-1",)
+    ]
+    assert second.scalar("select sum(count_sends) from marts.fct_ses_messages") == 4
