@@ -41,7 +41,7 @@ build: $(INSTALLED)
 
 demo: $(INSTALLED) $(DEMO_DIR)/ground_truth.json
 	$(BIN)/dbt build --profiles-dir .
-	$(BIN)/python scripts/print_build_summary.py
+	$(BIN)/python scripts/print_build_summary.py --ground-truth $(DEMO_DIR)/ground_truth.json
 
 DOCS_PORT ?= 8080
 
