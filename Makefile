@@ -21,7 +21,7 @@ help:
 	@echo "make docs   dbt docs site (and target/static_index.html), served on 127.0.0.1:$(DOCS_PORT)"
 	@echo "make images redraw the README pictures in docs/images/ from the demo data"
 	@echo "make bench  benchmark the production dbt build at SIZE events (default 1000000) against the floor script"
-	@echo "make clean  remove the virtualenv, build artifacts, sample data and database"
+	@echo "make clean  remove the virtualenv, build artifacts, the demo's sample data ($(DEMO_DIR)) and database"
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ build: $(INSTALLED)
 
 demo: $(INSTALLED) $(DEMO_DIR)/ground_truth.json
 	$(BIN)/dbt build --profiles-dir .
-	$(BIN)/python scripts/print_build_summary.py
+	$(BIN)/python scripts/print_build_summary.py --ground-truth $(DEMO_DIR)/ground_truth.json
 
 DOCS_PORT ?= 8080
 
@@ -65,8 +65,11 @@ lint: $(INSTALLED)
 test: $(INSTALLED) lint
 	$(BIN)/pytest
 
+# Of data/ only the demo's own sample goes: other files there are the user's.
+# The folder itself goes only when that leaves it empty.
 clean:
-	rm -rf $(VENV) target logs data tests/screenshots .bench ses_analytics.duckdb ses_analytics.duckdb.wal ses_analytics.duckdb.tmp
+	rm -rf $(VENV) target logs $(DEMO_DIR) tests/screenshots .bench ses_analytics.duckdb ses_analytics.duckdb.wal ses_analytics.duckdb.tmp
+	if [ -d data ]; then rmdir --ignore-fail-on-non-empty data; fi
 
 SIZE ?= 1000000
 MEMORY_LIMIT ?= 1200MB

@@ -12,6 +12,8 @@ import contextlib
 import functools
 import os
 import shutil
+import socket
+import sys
 import threading
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -67,6 +69,17 @@ def serve(directory: Path, port: int = 0) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def free_port_near(port: int, tries: int = 20) -> int:
+    """The first port after `port` that 127.0.0.1 can listen on now, or one
+    the system picks: a suggestion for the user, not a reservation."""
+    candidates = [candidate for candidate in range(port + 1, port + 1 + tries) if candidate < 65536] + [0]
+    for candidate in candidates:
+        with contextlib.suppress(OSError), socket.socket() as probe:
+            probe.bind(("127.0.0.1", candidate))
+            return probe.getsockname()[1]
+    return 0
 
 
 def site_address(server: ThreadingHTTPServer) -> str:
@@ -146,7 +159,17 @@ def main() -> int:
     arguments = parser.parse_args()
     if not (arguments.target_dir / "index.html").exists():
         parser.error(f"no {arguments.target_dir / 'index.html'}: run `dbt docs generate --static` first")
-    server = serve(arguments.target_dir, arguments.port)
+    try:
+        server = serve(arguments.target_dir, arguments.port)
+    except OSError as error:
+        # One line instead of a traceback: the usual cause is an earlier
+        # `make docs` still serving, or another program on the port.
+        print(
+            f"ses_docs_site.py: cannot serve on 127.0.0.1:{arguments.port} ({error.strerror}):"
+            f" stop what holds it, or pick another port: make docs DOCS_PORT={free_port_near(arguments.port)}",
+            file=sys.stderr,
+        )
+        return 1
     print(f"dbt docs at {site_address(server)}  (Ctrl+C to stop)")
     print(f"single-file site: {arguments.target_dir / 'static_index.html'}", flush=True)
     try:

@@ -76,6 +76,64 @@ def run_dbt(
     return DbtBuild(database, completed.returncode, completed.stdout + completed.stderr)
 
 
+# What a checkout holds besides the project's own files: its virtualenv,
+# sample data, build output and databases (as .gitignore lists them).
+NOT_PROJECT_FILES = shutil.ignore_patterns(
+    ".git", ".venv", "data", "target", "logs", ".bench", "dbt_packages", ".user.yml", "*.duckdb", "*.duckdb.wal",
+    "*.duckdb.tmp", "__pycache__", ".pytest_cache", "screenshots",
+)
+
+
+def copy_project(destination: Path) -> Path:
+    """A scratch copy of the project's own files, for a test that runs it the
+    way a user would: default settings, make targets, its own data/ folder."""
+    shutil.copytree(PROJECT_DIR, destination, ignore=NOT_PROJECT_FILES)
+    return destination
+
+
+def environment_without_settings() -> dict[str, str]:
+    """This process's environment less every SES_ and DBT_ setting, so that
+    dbt and the scripts run on the project's defaults."""
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith(("SES_", "DBT_"))
+    }
+    return {**environment, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+
+
+@dataclass
+class DemoCopyBuild:
+    """A copy of the project with a small demo sample in its data/demo,
+    built with every setting at its default by dbt run from another folder."""
+
+    project_dir: Path
+    run_dir: Path
+    build: DbtBuild
+    ground_truth: dict
+
+
+DEMO_COPY_MESSAGES = 200
+DEMO_COPY_SEED = 42
+
+
+@pytest.fixture(scope="session")
+def demo_copy_built_elsewhere(tmp_path_factory) -> DemoCopyBuild:
+    """`cd <elsewhere> && dbt build --project-dir <copy> --profiles-dir <copy>`,
+    no vars and no SES_DUCKDB_PATH: every relative default (data/demo/...,
+    ses_analytics.duckdb) must be taken from the project folder."""
+    work_dir = tmp_path_factory.mktemp("demo_copy")
+    project_dir = copy_project(work_dir / "project")
+    generate(project_dir / "data" / "demo", DEMO_COPY_MESSAGES, DEMO_COPY_SEED)
+    run_dir = work_dir / "elsewhere"
+    run_dir.mkdir()
+    completed = subprocess.run(
+        [str(DBT), "build", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)],
+        cwd=run_dir, env=environment_without_settings(), capture_output=True, text=True, check=False,
+    )
+    build = DbtBuild(project_dir / "ses_analytics.duckdb", completed.returncode, completed.stdout + completed.stderr)
+    ground_truth = json.loads((project_dir / "data" / "demo" / "ground_truth.json").read_text())
+    return DemoCopyBuild(project_dir, run_dir, build, ground_truth)
+
+
 def materialize_fixture_events(destination: Path) -> Path:
     """Copy the hand-written fixture objects, gzipping each `*.gz.txt` into `*.gz`."""
     source = FIXTURES_DIR / "ses_events"

@@ -10,7 +10,7 @@
 {%- endmacro %}
 
 {% macro default__ses_export_marts(results) -%}
-    {%- set export_path = var('ses_export_path') | string -%}
+    {%- set export_path = ses_project_path(var('ses_export_path')) -%}
     {%- if export_path == '' or not execute or flags.WHICH not in ['build', 'run'] -%}
         {{ return('') }}
     {%- endif -%}

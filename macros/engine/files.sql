@@ -274,7 +274,7 @@
     every file below it, a file as itself. A remote location (s3://) is
     returned as given: its listing tells a prefix from an object itself. -#}
 {% macro ses_events_glob() -%}
-    {%- set path = var('ses_events_path') | string -%}
+    {%- set path = ses_project_path(var('ses_events_path')) -%}
     {%- if '*' not in path and '?' not in path and not ses_is_remote(path) and execute -%}
         {%- set folder_glob = path.rstrip('/') ~ '/**' -%}
         {%- set files_below = run_query('select count(*) from (' ~ ses_list_objects(folder_glob, 'ses_events_path') ~ ') as objects').columns[0].values()[0] -%}

@@ -15,7 +15,8 @@
 {%- set send_log_version = none %}
 {%- set send_log_unchanged = false %}
 {%- if execute %}
-    {%- set version_query = 'select ' ~ ses_files_version(var('ses_requests_path'), 'ses_requests_path') %}
+    {%- set send_log_path = ses_project_path(var('ses_requests_path')) %}
+    {%- set version_query = 'select ' ~ ses_files_version(send_log_path, 'ses_requests_path') %}
     {%- set send_log_version = run_query(version_query).columns[0].values()[0] %}
     {%- if is_incremental() %}
         {%- set stored_version_query -%}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -124,6 +125,34 @@ def test_make_docs_server_prints_its_address_and_serves_the_site(docs_target) ->
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_make_docs_on_a_busy_port_says_so_in_one_line(tmp_path) -> None:
+    """Exit 1 with one line naming the port and a free one to pass as
+    DOCS_PORT, not a traceback."""
+    (tmp_path / "index.html").write_text("<html>dbt</html>")
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        busy_port = holder.getsockname()[1]
+        completed = subprocess.run(
+            [sys.executable, str(PROJECT_DIR / "scripts" / "ses_docs_site.py"), "--target-dir", str(tmp_path),
+             "--port", str(busy_port)],
+            capture_output=True, text=True, timeout=60, check=False,
+        )
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    [line] = completed.stderr.splitlines()
+    suggestion = re.fullmatch(
+        rf"ses_docs_site\.py: cannot serve on 127\.0\.0\.1:{busy_port} \(Address already in use\):"
+        r" stop what holds it, or pick another port: make docs DOCS_PORT=(\d+)",
+        line,
+    )
+    assert suggestion, line
+    suggested_port = int(suggestion.group(1))
+    assert suggested_port != busy_port
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", suggested_port))
 
 
 @pytest.mark.parametrize("site", ["served", "single_file"])

@@ -161,5 +161,5 @@ def test_journey_row_count(fixture_build: DbtBuild) -> None:
 def test_requests_and_events_without_each_other_only_warn(fixture_build: DbtBuild) -> None:
     output = fixture_build.output.replace("\x1b[33m", "").replace("\x1b[0m", "")
     # one requested message (neverseen) has no event; two messages with events (render, orphan) have no request
-    assert "WARN 1 ses_relationships_int_ses__requests_message_id__message_id__ref_stg_ses__events_" in output
-    assert "WARN 2 ses_relationships_stg_ses__events_message_id__message_id__ref_int_ses__requests_" in output
+    assert "WARN 1 warn_on_requests_without_ses_events" in output
+    assert "WARN 2 warn_on_ses_events_without_request" in output

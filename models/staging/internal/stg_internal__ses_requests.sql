@@ -3,7 +3,7 @@
 
 with requests as (
 
-    {{ ses_read_requests(var('ses_requests_path')) }}
+    {{ ses_read_requests(ses_project_path(var('ses_requests_path'))) }}
 
 )
 
