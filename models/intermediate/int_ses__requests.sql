@@ -16,13 +16,17 @@
     constant: the same value decides whether to read the files and is stored.
     The same files read with other column names or another time format are a
     new version: they give other rows. -#}
+{#- the send log's columns, whose content is hashed per message -#}
+{%- set request_columns = [
+    'message_id', 'recipient', 'request_time', 'request_time_text', 'region', 'request_attributes',
+] %}
 {%- set send_log_version = none %}
 {%- set send_log_unchanged = false %}
 {%- if execute %}
     {%- set version_query = 'select ' ~ ses_files_version(var('ses_requests_path'), 'ses_requests_path') %}
     {%- set files_version = run_query(version_query).columns[0].values()[0] %}
-    {%- set reading_settings = tojson([var('ses_requests_columns', {}), var('ses_requests_time_format', '')], sort_keys=true) %}
-    {%- set send_log_version = local_md5(files_version ~ reading_settings) %}
+    {%- set reading_settings = [var('ses_requests_columns', {}), var('ses_requests_time_format', '')] %}
+    {%- set send_log_version = local_md5(files_version ~ tojson(reading_settings, sort_keys=true)) %}
     {%- if is_incremental() %}
         {%- set stored_version_query -%}
             select max_by(send_log_version, loaded_at) from {{ this }}
@@ -53,7 +57,7 @@ message_hashes as (
     select
         message_id,
         cast(
-            sum({{ ses_hash(['message_id', 'recipient', 'request_time', 'request_time_text', 'region', 'request_attributes']) }})
+            sum({{ ses_hash(request_columns) }})
             as {{ dbt.type_string() }}
         ) as request_hash
     from requests
