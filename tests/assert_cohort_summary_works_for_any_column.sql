@@ -18,7 +18,9 @@ summarised as (
 
 requested as (
 
-    select count(distinct message_id) as requested_messages from {{ ref('int_ses__requests') }}
+    select count(distinct message_id) as requested_messages
+    from {{ ref('int_ses__requests') }}
+    where not is_removed
 
 )
 

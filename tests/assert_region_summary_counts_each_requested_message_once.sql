@@ -9,7 +9,9 @@ with summary as (
 
 requested as (
 
-    select count(distinct message_id) as requested_messages from {{ ref('int_ses__requests') }}
+    select count(distinct message_id) as requested_messages
+    from {{ ref('int_ses__requests') }}
+    where not is_removed
 
 )
 

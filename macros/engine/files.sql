@@ -212,6 +212,23 @@
 {%- endmacro %}
 
 
+{#- The files at a location (a path or a glob) as a SQL expression that
+    read_blob accepts: a local location as given, a remote one as the list of
+    the objects the s3 target's plugin finds there (fsspec's own glob also
+    returns the folders that key prefixes imply). -#}
+{% macro ses_location_files(location, setting_name) -%}
+    {%- set files = ses_string_literal(location) -%}
+    {%- if ses_is_remote(location) and execute -%}
+        {%- set literals = [] -%}
+        {%- for path in run_query(ses_list_objects(location, setting_name)).columns[0].values() -%}
+            {%- do literals.append(ses_string_literal(path)) -%}
+        {%- endfor -%}
+        {%- set files = '[' ~ literals | join(', ') ~ ']' -%}
+    {%- endif -%}
+    {{ return(files) }}
+{%- endmacro %}
+
+
 {#- A version stamp of the files at a location (a path or a glob), as a SQL
     scalar: it changes when a file appears, goes, or changes size or
     modification time. Reading the metadata opens no file, so it tells cheaply
@@ -229,10 +246,15 @@
 
 
 {#- The internal send log: CSV (every column read as text, so nothing is
-    guessed wrong) or Parquet, chosen by the file suffix. The four known
-    columns are typed; every further column (campaign, team, ...) goes into
-    the request_attributes map as text, so a company's own columns reach the
-    marts without the project knowing them. -#}
+    guessed wrong) or Parquet, chosen by the file suffix. Its columns are
+    found by name while the model compiles (see ses_requests_file_columns:
+    the ses_requests_columns var maps the file's names, region may be
+    missing), and a missing one or an empty file fails in one line naming the
+    file. request_time is parsed to UTC (with the ses_requests_time_format
+    var when set) and also kept as written, so a time that does not parse is
+    counted, not silently null. Every further column (campaign, team, ...)
+    goes into the request_attributes map as text, so a company's own columns
+    reach the marts without the project knowing them. -#}
 {% macro ses_read_requests(location) -%}
     {{ return(adapter.dispatch('ses_read_requests', 'ses_analytics')(location)) }}
 {%- endmacro %}
@@ -244,29 +266,61 @@
     {%- else -%}
         {%- set reader = 'read_csv(' ~ ses_string_literal(path) ~ ', header = true, all_varchar = true)' -%}
     {%- endif -%}
-    {%- set known_columns = ['message_id', 'recipient', 'request_time', 'region'] -%}
-    {%- set attribute_columns = [] -%}
+    {%- set file_column_types = {} -%}
     {%- if execute -%}
-        {%- if ses_is_remote(path) -%}
-            {#- listed first so that a wrong location fails in one line, naming it -#}
-            {%- do run_query(ses_list_objects(path, 'ses_requests_path')) -%}
+        {#- listing a remote location first makes a wrong one fail in one line, naming it -#}
+        {%- set files = ses_location_files(path, 'ses_requests_path') -%}
+        {%- set empty_files = run_query('select filename from read_blob(' ~ files ~ ') where size = 0 order by filename').columns[0].values() -%}
+        {%- if empty_files | length > 0 -%}
+            {%- do exceptions.raise_compiler_error(
+                'ses_requests_path ' ~ empty_files[0] ~ ': the file is empty (0 bytes); a send log without requests'
+                ~ ' still has its header line, e.g. message_id,recipient,request_time,region'
+            ) -%}
         {%- endif -%}
-        {%- for column_name in run_query('describe select * from ' ~ reader).columns[0].values() -%}
-            {%- if column_name not in known_columns -%}{%- do attribute_columns.append(column_name) -%}{%- endif -%}
+        {%- set described = run_query('describe select * from ' ~ reader) -%}
+        {%- for row in described.rows -%}
+            {%- do file_column_types.update({row[0]: row[1]}) -%}
         {%- endfor -%}
     {%- endif -%}
+    {%- set columns = ses_requests_file_columns(path, file_column_types.keys() | list if execute else none) -%}
+    {%- set used_columns = [] -%}
+    {%- for column_name in columns.values() if column_name is not none -%}
+        {%- do used_columns.append(column_name.lower()) -%}
+    {%- endfor -%}
+    {%- set attribute_columns = [] -%}
+    {%- for column_name in file_column_types.keys() -%}
+        {%- if column_name.lower() not in used_columns -%}{%- do attribute_columns.append(column_name) -%}{%- endif -%}
+    {%- endfor -%}
+    {#- a time format applies to text; a Parquet timestamp is read as it is typed -#}
+    {%- set time_format = var('ses_requests_time_format', '') -%}
+    {%- if file_column_types.get(columns.request_time, 'VARCHAR') != 'VARCHAR' -%}
+        {%- set time_format = '' -%}
+    {%- endif -%}
     select
-        cast(message_id as varchar) as message_id,
-        cast(recipient as varchar) as recipient,
-        {{ ses_parse_timestamp('cast(request_time as varchar)') }} as request_time,
-        cast(region as varchar) as region,
-        {% if attribute_columns -%}
-        map {
-            {%- for column_name in attribute_columns %} '{{ column_name }}': cast({{ adapter.quote(column_name) }} as varchar){{ ',' if not loop.last }}{% endfor %} }
-        {%- else -%}
-        cast(null as map(varchar, varchar))
-        {%- endif %} as request_attributes
-    from {{ reader }}
+        message_id,
+        recipient,
+        {{ ses_parse_timestamp('request_time_text', time_format or none) }} as request_time,
+        request_time_text,
+        region,
+        request_attributes
+    from (
+        select
+            cast({{ adapter.quote(columns.message_id) }} as varchar) as message_id,
+            cast({{ adapter.quote(columns.recipient) }} as varchar) as recipient,
+            nullif(trim(cast({{ adapter.quote(columns.request_time) }} as varchar)), '') as request_time_text,
+            {% if columns.region is not none -%}
+            nullif(trim(cast({{ adapter.quote(columns.region) }} as varchar)), '')
+            {%- else -%}
+            cast(null as varchar)
+            {%- endif %} as region,
+            {% if attribute_columns -%}
+            map {
+                {%- for column_name in attribute_columns %} {{ ses_string_literal(column_name) }}: cast({{ adapter.quote(column_name) }} as varchar){{ ',' if not loop.last }}{% endfor %} }
+            {%- else -%}
+            cast(null as map(varchar, varchar))
+            {%- endif %} as request_attributes
+        from {{ reader }}
+    ) as send_log
 {%- endmacro %}
 
 
@@ -293,19 +347,11 @@
 {%- endmacro %}
 
 {% macro default__ses_object_versions(location, setting_name) -%}
-    {%- set objects = ses_string_literal(location) -%}
-    {%- if ses_is_remote(location) and execute -%}
-        {%- set literals = [] -%}
-        {%- for path in run_query(ses_list_objects(location, setting_name)).columns[0].values() -%}
-            {%- do literals.append(ses_string_literal(path)) -%}
-        {%- endfor -%}
-        {%- set objects = '[' ~ literals | join(', ') ~ ']' -%}
-    {%- endif -%}
     select
         filename as file_name,
         size as object_size,
         timezone('UTC', last_modified) as object_modified_at
-    from read_blob({{ objects }})
+    from read_blob({{ ses_location_files(location, setting_name) }})
 {%- endmacro %}
 
 

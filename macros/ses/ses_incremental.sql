@@ -76,3 +76,23 @@
         {{ loaded_at_column }} = {{ ses_run_loaded_at() }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- Pre-hook of the message-grain marts that read the send log: deletes this
+    model's rows of the messages removed from the send log since its last
+    run (the is_removed rows of `requests`, int_ses__requests). The model
+    recomputes those messages as changed ones, but one with no SES event
+    gives no row at all, which delete+insert alone would leave in place.
+    Runs inside the model's transaction; renders nothing on a full build or
+    when nothing was removed (asked while the hook renders). -#}
+{% macro ses_delete_removed_messages(requests) -%}
+    {%- if execute and is_incremental() -%}
+        {%- set removed_messages -%}
+            select message_id from {{ requests }}
+            where is_removed and loaded_at > {{ ses_watermark(this) }}
+        {%- endset -%}
+        {%- if run_query(removed_messages ~ ' limit 1').rows | length > 0 -%}
+            delete from {{ this }} where message_id in ({{ removed_messages }})
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}

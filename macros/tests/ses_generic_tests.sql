@@ -105,8 +105,8 @@ where {{ column_name }} is null
 
 
 {#- Each new row's value of a column (when not null) exists in `field` of
-    `to`. -#}
-{% test ses_relationships(model, column_name, to, field, loaded_at_column='loaded_at') %}
+    the rows of `to` that meet `to_condition` (all by default). -#}
+{% test ses_relationships(model, column_name, to, field, loaded_at_column='loaded_at', to_condition='true') %}
 
 with new_values as (
 
@@ -120,6 +120,7 @@ parent_values as (
 
     select distinct {{ field }} as value_field
     from {{ to }}
+    where {{ to_condition }}
 
 )
 

@@ -2,12 +2,13 @@
 -- recipient an event names, and every requested recipient. Opens, clicks and
 -- subscriptions count for a recipient only when the message had exactly one
 -- (see int_ses__recipient_events). Rebuilt message by message: those with new
--- events or changed send-log rows.
+-- events, changed send-log rows, or that left the send log.
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='message_id',
     on_schema_change='fail',
+    pre_hook="{{ ses_delete_removed_messages(ref('int_ses__requests')) }}",
 ) }}
 
 {%- set events = ref('stg_ses__events') %}
@@ -41,7 +42,7 @@ requests as (
         region,
         request_time
     from {{ requests }}
-    where {{ changed_message }}
+    where {{ changed_message }} and not is_removed
 
 ),
 

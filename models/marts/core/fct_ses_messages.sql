@@ -1,11 +1,13 @@
 -- grain: one message_id: every message that has an SES event or an internal
 -- request (a message whose Send never arrived still has its row). Rebuilt
--- message by message: those with new events or changed send-log rows.
+-- message by message: those with new events, changed send-log rows, or that
+-- left the send log.
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='message_id',
     on_schema_change='fail',
+    pre_hook="{{ ses_delete_removed_messages(ref('int_ses__requests')) }}",
 ) }}
 
 {%- set events = ref('stg_ses__events') %}
@@ -32,7 +34,7 @@ with events as (
 requests as (
 
     select * from {{ requests }}
-    where {{ changed_message }}
+    where {{ changed_message }} and not is_removed
 
 ),
 

@@ -1,3 +1,5 @@
 -- grain: one region of the internal send log; every requested message counts
--- once in its region (the summary is over messages, not events)
-{{ ses_cohort_summary(ref('fct_ses_messages'), 'region', 'region', where='was_requested') }}
+-- once in its region (the summary is over messages, not events). Messages the
+-- send log gives no region (no region column, or a blank cell) are counted
+-- under 'unknown'.
+{{ ses_cohort_summary(ref('fct_ses_messages'), "coalesce(region, 'unknown')", 'region', where='was_requested') }}

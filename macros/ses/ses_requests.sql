@@ -1,0 +1,49 @@
+{#- The internal send log's columns. The project knows four: message_id,
+    recipient and request_time are required, region is optional (null when
+    the file has none; the region summary calls it unknown). The
+    ses_requests_columns var maps each to the file's own name
+    ({message_id: MessageId}); a name left out is its own. Names match
+    without regard to case, as the engine binds them. -#}
+
+{#- The file's column for each of the project's send-log columns, as a dict
+    (none for an optional column the file does not have), given the names
+    the file has (`file_columns`; none before the file is read, while dbt
+    parses, when every column is taken to be there under its own name).
+    Fails in one line naming the file and the missing column, and on a key
+    of ses_requests_columns the project does not know. -#}
+{% macro ses_requests_file_columns(location, file_columns) -%}
+    {#- each of the project's columns, and whether the file must have it -#}
+    {%- set known_columns = {'message_id': true, 'recipient': true, 'request_time': true, 'region': false} -%}
+    {%- set configured = var('ses_requests_columns', {}) or {} -%}
+    {%- if configured is not mapping -%}
+        {%- do exceptions.raise_compiler_error(
+            "ses_requests_columns: expected a map from the project's column to yours, e.g. {message_id: MessageId}; got "
+            ~ configured
+        ) -%}
+    {%- endif -%}
+    {%- for name in configured if name not in known_columns -%}
+        {%- do exceptions.raise_compiler_error(
+            'ses_requests_columns: unknown column ' ~ name ~ "; the send log's columns are "
+            ~ known_columns.keys() | join(', ')
+        ) -%}
+    {%- endfor -%}
+    {%- set file_names = {} -%}
+    {%- for file_column in file_columns or [] -%}
+        {%- do file_names.update({file_column.lower(): file_column}) -%}
+    {%- endfor -%}
+    {%- set found = {} -%}
+    {%- for name, required in known_columns.items() -%}
+        {%- set wanted = (configured.get(name) or name) | string -%}
+        {%- set file_column = wanted if file_columns is none else file_names.get(wanted.lower()) -%}
+        {%- if file_column is none and (required or name in configured) -%}
+            {%- do exceptions.raise_compiler_error(
+                'ses_requests_path ' ~ location ~ ': no column ' ~ wanted
+                ~ (' (' ~ name ~ ' in ses_requests_columns)' if wanted != name else '')
+                ~ '; the file has ' ~ file_columns | join(', ')
+                ~ '; map yours with the ses_requests_columns var, e.g. {' ~ name ~ ': YourColumn}'
+            ) -%}
+        {%- endif -%}
+        {%- do found.update({name: file_column}) -%}
+    {%- endfor -%}
+    {{ return(found) }}
+{%- endmacro %}

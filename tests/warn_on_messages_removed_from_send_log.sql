@@ -1,0 +1,12 @@
+{{ config(severity='warn') }}
+
+-- The send log is a snapshot: a message that is no longer in it leaves the
+-- marts. The build warns with how many messages left it this run, so a send
+-- log cut short by accident is noticed; int_ses__requests keeps one
+-- is_removed row for each.
+
+select message_id
+from {{ ref('int_ses__requests') }}
+where
+    {{ ses_rows_loaded_this_run() }}
+    and is_removed
