@@ -264,16 +264,30 @@ def test_s3_location_with_local_target(s3_server, s3_history, tmp_path) -> None:
 
 
 def test_object_that_is_not_gzip(s3_server, s3_history, tmp_path) -> None:
-    """Listed fine, unreadable: DuckDB names the object; it stays unread, so
-    the next run fails the same way until it is fixed or removed."""
+    """Listed fine, unreadable: quarantined whole on one row naming it, as on
+    local disk, while the run goes on."""
     key = f"{EVENTS_PREFIX}/2031/01/01/00/ses-events-stream-1-2031-01-01-00-00-00-corrupt.gz"
     client = s3_server.client()
     client.put_object(Bucket=BUCKET, Key=key, Body=b"this is not gzip\n")
+    work_dir = tmp_path / "run"
+    work_dir.mkdir()
+    copy = work_dir / "copy.duckdb"
+    shutil.copyfile(s3_history["database"], copy)
     try:
-        output = failed_build(tmp_path / "run", s3_history["database"], s3_server, f"s3://{BUCKET}/{EVENTS_PREFIX}/")
+        build = run_dbt(
+            work_dir, "run", target="s3", database=copy, environment=s3_server.environment(),
+            events_path=f"s3://{BUCKET}/{EVENTS_PREFIX}/", requests_path=f"s3://{BUCKET}/{REQUESTS_KEY}",
+        )
     finally:
         client.delete_object(Bucket=BUCKET, Key=key)
-    assert "Input is not a GZIP stream" in error_line(output, f"s3://{BUCKET}/{key}")
+    assert_built(build)
+    assert "1 new object(s) to read" in build.output
+    assert build.query(
+        "select file_name, read_failure, record_text from landing.raw_ses_records where read_failure is not null"
+    ) == [(f"s3://{BUCKET}/{key}", "object_not_gzip", None)]
+    assert build.scalar(
+        "select count(*) from marts.ses_rejected_records where rejection_reason = 'object_not_gzip'"
+    ) == 1
 
 
 @pytest.fixture(scope="module")
