@@ -1,5 +1,7 @@
 -- A message is never delivered (or bounced) to more recipients than SES
--- addressed it to. Checked for the messages this run rebuilt.
+-- addressed it to. Checked for the messages this run rebuilt whose
+-- addressees are known: a mail.destination that could not be read (counted
+-- in ses_unfit_values) leaves a message with none.
 
 with recipient_outcomes as (
 
@@ -32,5 +34,8 @@ from messages
 inner join recipient_outcomes
     on messages.message_id = recipient_outcomes.message_id
 where
-    recipient_outcomes.delivered_recipients > messages.recipient_count
-    or recipient_outcomes.bounced_recipients > messages.recipient_count
+    messages.recipient_count > 0
+    and (
+        recipient_outcomes.delivered_recipients > messages.recipient_count
+        or recipient_outcomes.bounced_recipients > messages.recipient_count
+    )

@@ -107,3 +107,105 @@
     list_transform({{ list_column }}, lambda element: {
         {%- for field in fields %} '{{ field[0] }}': element.{{ adapter.quote(field[1]) }}{{ ',' if not loop.last }}{% endfor %} })
 {%- endmacro %}
+
+
+{#- A value of a JSON text at a dotted path from its top, as JSON (null
+    when the key is missing). Asked only of the rare record whose required
+    field parsed as null, so the second parse costs nothing in practice. -#}
+{% macro ses_json_value(text_column, json_path) -%}
+    {{ return(adapter.dispatch('ses_json_value', 'ses_analytics')(text_column, json_path)) }}
+{%- endmacro %}
+
+{% macro default__ses_json_value(text_column, json_path) -%}
+    json_extract({{ text_column }}, '$.{% for key in json_path.split('.') %}"{{ key }}"{{ '.' if not loop.last }}{% endfor %}')
+{%- endmacro %}
+
+
+{#- The JSON type of a JSON value (ARRAY, OBJECT, VARCHAR, BIGINT, UBIGINT,
+    DOUBLE, BOOLEAN, NULL). -#}
+{% macro ses_json_type(json_column) -%}
+    {{ return(adapter.dispatch('ses_json_type', 'ses_analytics')(json_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_json_type(json_column) -%}
+    json_type({{ json_column }})
+{%- endmacro %}
+
+
+{#- A JSON value that did not fit a field's type, read where its shape has
+    an obvious reading: one string for a list of strings, one object for a
+    list of objects, each as a list of one; a string for a string (a tag
+    value written without its list). Null otherwise. -#}
+{% macro ses_json_obvious_reading(json_column, field) -%}
+    {{ return(adapter.dispatch('ses_json_obvious_reading', 'ses_analytics')(json_column, field)) }}
+{%- endmacro %}
+
+{% macro default__ses_json_obvious_reading(json_column, field) -%}
+    {%- if field.type == 'varchar' -%}
+        case when json_type({{ json_column }}) = 'VARCHAR' then {{ json_column }} ->> '$' end
+    {%- elif field.type == 'varchar_list' -%}
+        case when json_type({{ json_column }}) = 'VARCHAR' then [{{ json_column }} ->> '$'] end
+    {%- elif field.type == 'struct_list' -%}
+        {%- set element_fields = [] -%}
+        {%- for element_field in field.fields -%}
+            {%- do element_fields.append({'json': element_field[1], 'type': element_field[2]}) -%}
+        {%- endfor -%}
+        case
+            when json_type({{ json_column }}) = 'OBJECT'
+                then [{{ ses_parse_json('cast(' ~ json_column ~ ' as varchar)', element_fields) }}]
+        end
+    {%- else -%}
+        null
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- A parsed container (mail or a type object) with each of its required
+    fields that did not fit replaced by its obvious reading, where the value
+    as written has one (ses_json_obvious_reading); unchanged otherwise. -#}
+{% macro ses_refit_container(container, required_fields) -%}
+    {{ return(adapter.dispatch('ses_refit_container', 'ses_analytics')(container, required_fields)) }}
+{%- endmacro %}
+
+{% macro default__ses_refit_container(container, required_fields) -%}
+    case
+        when {{ container }} is null
+            {%- for required in required_fields %} or {{ required.unfit_column }} is null{% endfor %}
+            then {{ container }}
+        else struct_update(
+            {{ container }}
+            {%- for required in required_fields %},
+            {{ adapter.quote(required.field.json) }} := coalesce(
+                {{ ses_struct_field(container, required.field.json) }},
+                {{ ses_json_obvious_reading(required.unfit_column, required.field) }}
+            )
+            {%- endfor %}
+        )
+    end
+{%- endmacro %}
+
+
+{#- The required fields of a record whose value as written did not fit its
+    type, as a map from the field's JSON path to the JSON type SES wrote
+    (whether it was read follows from the two: see
+    ses_json_obvious_reading); null when every field fit. A JSON null fits
+    (and so does any type an entry lists in fitting_json_types). -#}
+{% macro ses_unfit_values(required_fields) -%}
+    {{ return(adapter.dispatch('ses_unfit_values', 'ses_analytics')(required_fields)) }}
+{%- endmacro %}
+
+{% macro default__ses_unfit_values(required_fields) -%}
+    {%- set entries -%}
+        list_filter([
+            {%- for required in required_fields %}
+            case
+                when {{ ses_json_type(required.unfit_column) }} not in (
+                    {%- for json_type in required.get('fitting_json_types', ['NULL']) %}'{{ json_type }}'{{ ', ' if not loop.last }}{% endfor -%}
+                )
+                    then { 'key': '{{ required.path }}', 'value': {{ ses_json_type(required.unfit_column) }} }
+            end{{ ',' if not loop.last }}
+            {%- endfor %}
+        ], lambda entry: entry is not null)
+    {%- endset -%}
+    case when len({{ entries }}) > 0 then map_from_entries({{ entries }}) end
+{%- endmacro %}

@@ -72,3 +72,14 @@
 {% macro default__ses_list_last(list_column) -%}
     {{ list_column }}[-1]
 {%- endmacro %}
+
+
+{#- The entries of a map as a list of (key, value) structs, for
+    ses_unnest. -#}
+{% macro ses_map_entries(map_column) -%}
+    {{ return(adapter.dispatch('ses_map_entries', 'ses_analytics')(map_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_map_entries(map_column) -%}
+    map_entries({{ map_column }})
+{%- endmacro %}

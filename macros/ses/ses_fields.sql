@@ -12,7 +12,9 @@
       | json             kept as the JSON text SES wrote
       | struct_list      array of objects; `fields` lists [column, json key, type]
     and, for the recipient list of an event class that names its recipients,
-    role: recipients. -#}
+    role: recipients; required: true for a field SES always writes for the
+    class, whose value is looked at again when it does not fit its type (see
+    ses_required_fields). -#}
 
 {#- mail.headers is left out: commonHeaders carries what analyses use, and the
     full header list stays in raw_ses_records.record_text. mail.tags stays
@@ -28,7 +30,7 @@
         {'name': 'source_ip', 'json': 'sourceIp', 'type': 'varchar'},
         {'name': 'caller_identity', 'json': 'callerIdentity', 'type': 'varchar'},
         {'name': 'sending_account_id', 'json': 'sendingAccountId', 'type': 'varchar'},
-        {'name': 'destination', 'json': 'destination', 'type': 'varchar_list'},
+        {'name': 'destination', 'json': 'destination', 'type': 'varchar_list', 'required': true},
         {'name': 'headers_truncated', 'json': 'headersTruncated', 'type': 'boolean'},
         {'name': 'from_addresses', 'json': 'commonHeaders.from', 'type': 'varchar_list'},
         {'name': 'to_addresses', 'json': 'commonHeaders.to', 'type': 'varchar_list'},
@@ -69,13 +71,13 @@
         ],
         'delivery_delay': [
             {'name': 'delay_type', 'json': 'delayType', 'type': 'varchar'},
-            {'name': 'delayed_recipients', 'json': 'delayedRecipients', 'type': 'struct_list', 'fields': recipient_status_fields, 'role': 'recipients'},
+            {'name': 'delayed_recipients', 'json': 'delayedRecipients', 'type': 'struct_list', 'fields': recipient_status_fields, 'role': 'recipients', 'required': true},
             {'name': 'expires_at', 'json': 'expirationTime', 'type': 'timestamp'},
             {'name': 'reporting_mta', 'json': 'reportingMTA', 'type': 'varchar'},
         ],
         'delivery': [
-            {'name': 'processing_time_millis', 'json': 'processingTimeMillis', 'type': 'bigint'},
-            {'name': 'delivered_recipients', 'json': 'recipients', 'type': 'varchar_list', 'role': 'recipients'},
+            {'name': 'processing_time_millis', 'json': 'processingTimeMillis', 'type': 'bigint', 'required': true},
+            {'name': 'delivered_recipients', 'json': 'recipients', 'type': 'varchar_list', 'role': 'recipients', 'required': true},
             {'name': 'smtp_response', 'json': 'smtpResponse', 'type': 'varchar'},
             {'name': 'reporting_mta', 'json': 'reportingMTA', 'type': 'varchar'},
             {'name': 'remote_mta_ip', 'json': 'remoteMtaIp', 'type': 'varchar'},
@@ -83,7 +85,7 @@
         'bounce': [
             {'name': 'bounce_type', 'json': 'bounceType', 'type': 'varchar'},
             {'name': 'bounce_sub_type', 'json': 'bounceSubType', 'type': 'varchar'},
-            {'name': 'bounced_recipients', 'json': 'bouncedRecipients', 'type': 'struct_list', 'fields': recipient_status_fields, 'role': 'recipients'},
+            {'name': 'bounced_recipients', 'json': 'bouncedRecipients', 'type': 'struct_list', 'fields': recipient_status_fields, 'role': 'recipients', 'required': true},
             {'name': 'feedback_id', 'json': 'feedbackId', 'type': 'varchar'},
             {'name': 'reporting_mta', 'json': 'reportingMTA', 'type': 'varchar'},
             {'name': 'remote_mta_ip', 'json': 'remoteMtaIp', 'type': 'varchar'},
@@ -99,7 +101,7 @@
             {'name': 'link_tags', 'json': 'linkTags', 'type': 'string_list_map'},
         ],
         'complaint': [
-            {'name': 'complained_recipients', 'json': 'complainedRecipients', 'type': 'struct_list', 'fields': [['email_address', 'emailAddress', 'varchar']], 'role': 'recipients'},
+            {'name': 'complained_recipients', 'json': 'complainedRecipients', 'type': 'struct_list', 'fields': [['email_address', 'emailAddress', 'varchar']], 'role': 'recipients', 'required': true},
             {'name': 'feedback_id', 'json': 'feedbackId', 'type': 'varchar'},
             {'name': 'complaint_sub_type', 'json': 'complaintSubType', 'type': 'varchar'},
             {'name': 'complaint_feedback_type', 'json': 'complaintFeedbackType', 'type': 'varchar'},

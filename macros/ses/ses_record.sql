@@ -53,6 +53,57 @@
 {%- endmacro %}
 
 
+{#- The fields SES always writes for a class (required: true in
+    ses_fields.sql) of the classes in `event_types` (every class, by
+    default), and mail's: for each,
+    the column of its parsed container, its JSON path from the SES record's
+    top, and the name of the column that holds its value as written when
+    the parse gave null for it. Last, the configuration-set tag (it has no
+    container: tags stay JSON). -#}
+{% macro ses_required_fields(event_types=none) %}
+    {%- if event_types is none %}
+        {%- set event_types = ses_event_types() | selectattr('event_class', 'in', ses_type_object_fields()) | list %}
+    {%- endif %}
+    {%- set required = [] %}
+    {%- for field in ses_mail_fields() if field.required %}
+        {%- do required.append({
+            'field': field, 'container': 'record_mail', 'path': 'mail.' ~ field.json,
+            'unfit_column': 'unfit_mail__' ~ field.name,
+        }) %}
+    {%- endfor %}
+    {%- for event_type in event_types %}
+        {%- for field in ses_type_object_fields()[event_type.event_class] if field.required %}
+            {%- do required.append({
+                'field': field, 'container': ses_type_object_column(event_type.event_class),
+                'path': event_type.details_key ~ '.' ~ field.json,
+                'unfit_column': 'unfit_' ~ event_type.event_class ~ '__' ~ field.name,
+            }) %}
+        {%- endfor %}
+    {%- endfor %}
+    {#- the one tag the project types (configuration_set): a list of one
+        string, or, written without its list, the string itself -#}
+    {%- do required.append({
+        'field': {'name': 'configuration_set', 'json': 'tags', 'type': 'varchar'}, 'container': none,
+        'path': 'mail.tags.ses:configuration-set', 'unfit_column': 'unfit_mail__configuration_set',
+        'fitting_json_types': ['NULL', 'ARRAY'],
+    }) %}
+    {{ return(required) }}
+{% endmacro %}
+
+
+{#- Whether a value that did not fit its field was read by its obvious
+    reading, from the field's JSON path and the JSON type SES wrote (as
+    base_ses__records.unfit_values records them). -#}
+{% macro ses_unfit_value_is_read(field_column, json_type_column, required_fields) -%}
+    case {{ field_column }}
+        {%- for required in required_fields if required.field.type in ('varchar', 'varchar_list', 'struct_list') %}
+        when '{{ required.path }}' then {{ json_type_column }} = '{{ 'OBJECT' if required.field.type == 'struct_list' else 'VARCHAR' }}'
+        {%- endfor %}
+        else false
+    end
+{%- endmacro %}
+
+
 {#- The event's own type object timestamp, as text (null for the classes that
     have none: their event time is mail.timestamp). -#}
 {% macro ses_type_object_timestamp(event_types) -%}

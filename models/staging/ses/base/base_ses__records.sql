@@ -14,6 +14,8 @@
     {%- do typed_event_types.append(event_type) %}
 {%- endfor %}
 
+{%- set required_fields = ses_required_fields(typed_event_types) %}
+
 {#- The raw table is named in each step below rather than once in a shared
     step: a step read three times would be materialised, text and all. -#}
 {%- set new_raw_records -%}
@@ -198,6 +200,47 @@ type_objects as (
 
 ),
 
+values_as_written as (
+
+    -- a field SES always writes that parsed as null although the record
+    -- holds a value: the value as written (rare, so read again only then)
+    select
+        *,
+        {%- for required in required_fields if required.container %}
+            case
+                when
+                    {{ required.container }} is not null
+                    and {{ ses_struct_field(required.container, required.field.json) }} is null
+                    then {{ ses_json_value('ses_record_text', required.path) }}
+            end as {{ required.unfit_column }},
+        {%- endfor %}
+        -- the one tag the project types, when not written as a list
+        case
+            when configuration_set is null and {{ ses_struct_field('record_mail', 'tags') }} is not null
+                then {{ ses_json_value(ses_struct_field('record_mail', 'tags'), 'ses:configuration-set') }}
+        end as unfit_mail__configuration_set
+    from type_objects
+
+),
+
+refitted as (
+
+    -- one string for a list, one object for a list of objects: read so
+    select
+        * replace (
+            {%- for container, container_fields in required_fields | selectattr('container') | groupby('container') %}
+                {{ ses_refit_container(container, container_fields) }} as {{ container }},
+            {%- endfor %}
+            coalesce(
+                configuration_set,
+                {{ ses_json_obvious_reading('unfit_mail__configuration_set', {'type': 'varchar'}) }}
+            ) as configuration_set
+        ),
+        {{ ses_unfit_values(required_fields) }} as unfit_values
+    from values_as_written
+
+),
+
 timed as (
 
     select
@@ -207,7 +250,7 @@ timed as (
             'coalesce(' ~ ses_type_object_timestamp(typed_event_types) ~ ', '
             ~ ses_struct_field('record_mail', 'timestamp') ~ ')'
         ) }} as event_at
-    from type_objects
+    from refitted
 
 ),
 
@@ -261,6 +304,7 @@ final as (
         {%- for event_type in typed_event_types %}
             {{ ses_type_object_column(event_type.event_class) }},
         {%- endfor %}
+        unfit_values,
         {{ ses_run_loaded_at() }} as loaded_at
     from judged
 
