@@ -6,7 +6,7 @@
     {%- set known_values = var('ses_known_values') -%}
     {%- for model_name in known_values if model_name not in relations -%}
         {%- do exceptions.raise_compiler_error(
-            'ses_known_values names ' ~ model_name ~ ', which ses_unknown_values was not given: pass ref(\'' ~ model_name ~ '\')'
+            'ses_known_values names ' ~ model_name ~ ', which ses_unknown_values was not given: pass its relation too'
         ) -%}
     {%- endfor -%}
     {%- for model_name, columns in known_values.items() %}
