@@ -12,11 +12,15 @@ Everything else is SQL (macros/engine/files.sql). Two functions are Python:
   per line (pretty-printed JSON, a JSON array of events, a string holding
   "}{"), cut by a scan that knows JSON strings. Only such texts come here;
   a plain line-per-record or concatenated object is cut in SQL.
+
+And `ses_pii_key()`, the secret that keys the hash of personal data when
+ses_pii_mode is hashed, read from the environment.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any
 
@@ -144,7 +148,20 @@ def split_json_text(text: str) -> list[str]:
     return records
 
 
+PII_KEY_VARIABLE = "SES_PII_HASH_KEY"
+
+
+def pii_key() -> str:
+    """The secret that keys the hash of personal data (ses_pii_mode hashed),
+    from the environment, so that it appears in no SQL, log or artifact."""
+    key = os.environ.get(PII_KEY_VARIABLE, "")
+    if not key:
+        raise ValueError(f"ses_pii_mode hashed needs a secret key: set the environment variable {PII_KEY_VARIABLE}")
+    return key
+
+
 class Plugin(BasePlugin):
     def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
         conn.create_function("ses_gunzip", gunzip, [BLOB], BLOB)
         conn.create_function("ses_split_json_text", split_json_text, [VARCHAR], duckdb.list_type(VARCHAR))
+        conn.create_function("ses_pii_key", pii_key, [], VARCHAR)

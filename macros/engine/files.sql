@@ -298,7 +298,8 @@
     {%- endif -%}
     select
         message_id,
-        recipient,
+        -- as the var ses_pii_mode keeps it, as the events' addresses are
+        {{ ses_mask_address('recipient') }} as recipient,  -- noqa: AL09
         {{ ses_parse_timestamp('request_time_text', time_format or none) }} as request_time,
         request_time_text,
         region,

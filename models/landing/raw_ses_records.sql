@@ -27,6 +27,19 @@ with records as (
 
 ),
 
+masked as (
+
+    -- personal data as the var ses_pii_mode keeps it (as written by default)
+    select
+        file_name,
+        object_size,
+        object_modified_at,
+        read_failure,
+        {{ ses_mask_personal_data('record_text') }} as record_text  -- noqa: AL09
+    from records
+
+),
+
 final as (
 
     select
@@ -39,7 +52,7 @@ final as (
         -- comparing their text (base_ses__records numbers such copies)
         case when record_text is not null then {{ ses_hash(['record_text']) }} end as record_hash,
         {{ ses_run_loaded_at() }} as loaded_at
-    from records
+    from masked
 
 )
 
