@@ -149,10 +149,7 @@ def test_a_header_only_send_log_is_empty(tmp_path: Path, events: Path) -> None:
         (MESSAGES_WITH_EVENTS, 0)
     ]
     assert result.scalar("select count(*) from marts.ses_region_summary") == 0
-    assert (
-        f"WARN {MESSAGES_WITH_EVENTS} ses_relationships_stg_ses__events_message_id__message_id__ref_int_ses__requests_"
-        in plain(result.output)
-    )
+    assert f"WARN {MESSAGES_WITH_EVENTS} warn_on_ses_events_without_request" in plain(result.output)
 
 
 @pytest.mark.parametrize(
