@@ -24,6 +24,7 @@
     {#- a cut between two objects: JSON white space between "}" and "{" -#}
     {%- set object_boundary = "'\\}[ \\t\\r\\n]*\\{'" -%}
     {%- set blank = "'[ \\t\\r\\n]*'" -%}
+    {%- set continuation = "'^([ \\t]+[^ \\t\\r]|[\\[\\]}\"])'" -%}
     with object_bytes as (
 
         select
@@ -85,16 +86,18 @@
 
     shaped as (
 
-        -- whether every line is one record (or several written back to back)
-        -- or blank: true for NDJSON and plain Firehose objects, which SQL
-        -- cuts; the rest goes to the JSON-aware scan
+        -- whether the object holds one record per line (or several written
+        -- back to back), blank lines, and lines that are no JSON at all: true
+        -- for NDJSON and plain Firehose objects, even with a record cut short
+        -- or a line of junk among them, which SQL cuts line by line. An
+        -- object with a line that continues a value begun above (indented,
+        -- or opening with a quote or a closing bracket) or with an array
+        -- goes whole to the JSON-aware scan instead.
         select
             *,
-            read_failure is null and list_bool_and(list_transform(
+            read_failure is null and not list_bool_or(list_transform(
                 object_lines,
-                lambda line: (
-                    prefix(line, '{') and (suffix(line, '}') or suffix(line, '}' || chr(13)))
-                ) or regexp_full_match(line, {{ blank }})
+                lambda line: not prefix(line, '{') and regexp_matches(line, {{ continuation }})
             )) as is_record_per_line
         from split_into_lines
 
