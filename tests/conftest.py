@@ -150,6 +150,25 @@ def materialize_fixture_events(destination: Path) -> Path:
     return destination
 
 
+def write_objects(work_dir: Path, objects: dict[str, bytes]) -> Path:
+    """Raw objects written by hand, by name, into one Firehose hour folder of
+    work_dir/ses_events; returns the events folder."""
+    events = work_dir / "ses_events"
+    folder = events / "2026/03/01/10"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in objects.items():
+        (folder / name).write_bytes(content)
+    return events
+
+
+def build_events(work_dir: Path, **options) -> DbtBuild:
+    """dbt build on work_dir/ses_events with the fixture send log."""
+    return run_dbt(
+        work_dir, "build", events_path=work_dir / "ses_events", requests_path=FIXTURES_DIR / "ses_requests.csv",
+        **options,
+    )
+
+
 def assert_built(build: DbtBuild) -> None:
     assert build.returncode == 0, build.output[-6000:]
 

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES_DIR, DbtBuild, assert_built, run_dbt
+from conftest import DbtBuild, assert_built, build_events, run_dbt, write_objects
 
-HOUR_FOLDER = "2026/03/01/10"
 ADDRESS_DOMAIN = "secret-recipient.example"
 
 
@@ -74,18 +73,15 @@ for _, _, rejections in ODD_OBJECTS.values():
         REJECTIONS[reason] = REJECTIONS.get(reason, 0) + count
 
 
-def write_odd_objects(events: Path) -> None:
-    folder = events / HOUR_FOLDER
-    folder.mkdir(parents=True)
-    for name, (content, _, _) in ODD_OBJECTS.items():
-        (folder / name).write_bytes(content)
+def write_odd_objects(work_dir: Path) -> None:
+    write_objects(work_dir, {name: content for name, (content, _, _) in ODD_OBJECTS.items()})
 
 
 @pytest.fixture(scope="module")
 def odd_build(tmp_path_factory) -> DbtBuild:
     work_dir = tmp_path_factory.mktemp("odd_objects")
-    write_odd_objects(work_dir / "ses_events")
-    build = run_dbt(work_dir, "build", events_path=work_dir / "ses_events", requests_path=FIXTURES_DIR / "ses_requests.csv")
+    write_odd_objects(work_dir)
+    build = build_events(work_dir)
     assert_built(build)
     return build
 
@@ -155,19 +151,16 @@ def test_no_record_content_is_logged(odd_build: DbtBuild) -> None:
 
 
 def test_unreadable_objects_can_fail_the_build(tmp_path: Path) -> None:
-    write_odd_objects(tmp_path / "ses_events")
-    build = run_dbt(
-        tmp_path, "build", events_path=tmp_path / "ses_events", requests_path=FIXTURES_DIR / "ses_requests.csv",
-        extra_vars={"ses_fail_on_unreadable_objects": True},
-    )
+    write_odd_objects(tmp_path)
+    build = build_events(tmp_path, extra_vars={"ses_fail_on_unreadable_objects": True})
     assert build.returncode == 1
     assert "Failure in test warn_on_unreadable_ses_objects" in build.output
 
 
 @pytest.mark.parametrize("full_refresh", [True, False], ids=["full_build", "incremental_build"])
 def test_missing_location_is_named(tmp_path: Path, full_refresh: bool) -> None:
+    write_odd_objects(tmp_path)
     events = tmp_path / "ses_events"
-    write_odd_objects(events)
     if not full_refresh:
         assert_built(run_dbt(tmp_path, "run", "--select", "raw_ses_records", events_path=events))
     missing = tmp_path / "no_such_folder"

@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from conftest import FIXTURES_DIR, assert_built, new_objects_read, run_dbt
+from conftest import assert_built, build_events, new_objects_read, write_objects
 
 
 def send(message_id: str) -> bytes:
@@ -20,16 +20,14 @@ def send(message_id: str) -> bytes:
 
 
 def test_an_object_written_again_is_read_again(tmp_path: Path) -> None:
-    folder = tmp_path / "ses_events" / "2026/03/01/10"
-    folder.mkdir(parents=True)
-    growing = folder / "ses-1-2026-03-01-10-00-00-growing"
-    growing.write_bytes(send("grow-1") + send("grow-2"))
-    (folder / "ses-1-2026-03-01-10-00-00-steady").write_bytes(send("steady-1"))
+    events = write_objects(tmp_path, {
+        "ses-1-2026-03-01-10-00-00-growing": send("grow-1") + send("grow-2"),
+        "ses-1-2026-03-01-10-00-00-steady": send("steady-1"),
+    })
+    growing = events / "2026/03/01/10/ses-1-2026-03-01-10-00-00-growing"
 
     def build():
-        result = run_dbt(
-            tmp_path, "build", events_path=tmp_path / "ses_events", requests_path=FIXTURES_DIR / "ses_requests.csv"
-        )
+        result = build_events(tmp_path)
         assert_built(result)
         return result
 

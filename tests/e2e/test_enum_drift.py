@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import FIXTURES_DIR, assert_built, run_dbt
+from conftest import assert_built, build_events, write_objects
 
 MAIL = {"timestamp": "2026-03-01T10:00:00.000Z", "destination": ["reader@example.org"]}
 RECIPIENT = [{"emailAddress": "reader@example.org"}]
@@ -54,10 +54,8 @@ UNKNOWN_VALUES = [
 
 
 def test_unknown_values_are_counted_and_only_warned(tmp_path: Path) -> None:
-    folder = tmp_path / "ses_events" / "2026/03/01/10"
-    folder.mkdir(parents=True)
-    (folder / "ses-1-2026-03-01-10-00-00-drift").write_text("".join(json.dumps(event) + "\n" for event in EVENTS))
-    build = run_dbt(tmp_path, "build", events_path=tmp_path / "ses_events", requests_path=FIXTURES_DIR / "ses_requests.csv")
+    write_objects(tmp_path, {"ses-1-2026-03-01-10-00-00-drift": "".join(json.dumps(e) + "\n" for e in EVENTS).encode()})
+    build = build_events(tmp_path)
     assert_built(build)
     assert "Warning in test warn_on_unknown_ses_values" in build.output
     assert "Got 6 results, configured to warn" in build.output
@@ -71,7 +69,7 @@ def test_unknown_values_are_counted_and_only_warned(tmp_path: Path) -> None:
     assert build.scalar("select count(*) from staging.stg_ses__events") == len(EVENTS)
 
     # a run that loads no unknown value does not warn about the old ones
-    again = run_dbt(tmp_path, "build", events_path=tmp_path / "ses_events", requests_path=FIXTURES_DIR / "ses_requests.csv")
+    again = build_events(tmp_path)
     assert_built(again)
     assert "warn_on_unknown_ses_values" not in again.output.split("Completed")[-1]
     assert len(again.query("select * from marts.ses_unknown_values")) == len(UNKNOWN_VALUES)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import FIXTURES_DIR, assert_built, run_dbt
+from conftest import assert_built, build_events, write_objects
 
 RECIPIENT = "reader@example.org"
 
@@ -52,10 +52,8 @@ UNFIT = [
 
 
 def test_unfit_values_are_read_or_counted(tmp_path: Path) -> None:
-    folder = tmp_path / "ses_events" / "2026/03/01/10"
-    folder.mkdir(parents=True)
-    (folder / "ses-1-2026-03-01-10-00-00-drift").write_text("".join(json.dumps(record) + "\n" for record in RECORDS))
-    build = run_dbt(tmp_path, "build", events_path=tmp_path / "ses_events", requests_path=FIXTURES_DIR / "ses_requests.csv")
+    write_objects(tmp_path, {"ses-1-2026-03-01-10-00-00-drift": "".join(json.dumps(r) + "\n" for r in RECORDS).encode()})
+    build = build_events(tmp_path)
     assert_built(build)
     assert "Warning in test warn_on_unfit_ses_values" in build.output
     assert "Got 6 results, configured to warn" in build.output
