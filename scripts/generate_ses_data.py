@@ -10,12 +10,21 @@ Writes into --out:
   ses_requests.csv | ses_requests.parquet
       the company's send log: message_id, recipient, request_time (ISO-8601 UTC),
       region (NA, EU, APAC, LATAM; one per message), campaign.
-  ground_truth.json, ground_truth_events.csv
-      what a correct pipeline must report; ground_truth_events.csv has one row
+  ground_truth.json, ground_truth_events.csv, ground_truth_messages.csv
+      what a correct pipeline must report. ground_truth_events.csv has one row
       per distinct event: message_id, event_class, event_at (UTC, ms), recipients
       (';'-joined recipient array of Delivery, Bounce, Complaint, DeliveryDelay),
       envelope, detail (bounce Type/SubType, complaint feedback type, open user
-      agent, click link, delay type).
+      agent, click link, delay type), ip_address and user_agent (Open, Click),
+      link_tags (a Click's linkTags as compact JSON, empty if absent), engagement
+      (Open: human|machine|proxy; Click: human|bot), engagement_rule (empty for
+      a person), on_account_suppression_list (true|false: bounce or complaint
+      subtype OnAccountSuppressionList), subscription_change (opt_out_all|
+      opt_out_topic|opt_in). ground_truth_messages.csv has one row per message
+      with an event or a send-log row: message_id, sent_at (mail.timestamp),
+      configuration_set, sending_domain, campaign (empty without a campaign tag),
+      recipients and mailbox_providers (';'-joined, aligned), tracks_opens,
+      tracks_clicks, requested (true|false).
 
 Definitions behind the ground truth:
   raw record      one NDJSON line or one object of a concatenation (malformed too)
@@ -30,9 +39,28 @@ Definitions behind the ground truth:
                   eventbridge or firehose (bare) by the wrapper
   event time      the type object's timestamp, else mail.timestamp (UTC; zone-less
                   means UTC)
+  first delivery  the earliest Delivery event time of the message
+  engagement      opens: machine/apple_privacy (agent exactly 'Mozilla/5.0', IP in
+                  17.0.0.0/8, >= 5 s after the first delivery), machine/
+                  opened_right_after_delivery (0.1-1.8 s after it), proxy/image_proxy
+                  (GoogleImageProxy or YahooMailProxy agent, >= 5 s), human (any other
+                  agent and IP, >= 5 s). clicks: bot/scanner_user_agent (Barracuda,
+                  Mimecast, Proofpoint, python-requests, Go-http-client, curl/; >= 15 s),
+                  bot/clicked_right_after_delivery (0.5-9 s), bot/link_burst (3-4 clicks
+                  on different links within 1 s, >= 15 s), human (>= 15 s, > 2 s apart
+                  from any other click of the message). Without a delivery, no floor.
+  mailbox provider
+                  by recipient domain (gmail, outlook, yahoo, icloud, gmx, comcast, qq,
+                  netease, yandex, mail_ru, orange, web_de); other domains: other;
+                  @simulator.amazonses.com: mailbox_simulator
+  transactional   a configuration set without open and click tracking: no Open or
+                  Click events
 
-Same arguments => identical bytes in every file. Rates are exact quotas, not
-coin flips: any positive rate yields at least one occurrence.
+Same arguments => identical bytes in every file. Rates of messages, events and
+records are exact quotas, not coin flips: any positive rate yields at least one
+occurrence. The machine-open and bot-click rates are the odds of each open or
+click draw (a message without a delivery or without 3 links cannot have some
+kinds), so their counts are close to, not exactly, the rate.
 """
 
 from __future__ import annotations
@@ -42,7 +70,15 @@ import sys
 from pathlib import Path
 
 from ses_generator import GeneratorConfig, generate
-from ses_generator.config import COMPRESSIONS, ENVELOPE_RATES, JOURNEY_RATES, REQUEST_FORMATS, RateOption
+from ses_generator.config import (
+    CLICK_RATES,
+    COMPRESSIONS,
+    ENVELOPE_RATES,
+    JOURNEY_RATES,
+    OPEN_RATES,
+    REQUEST_FORMATS,
+    RateOption,
+)
 
 DEFAULTS = GeneratorConfig(out_dir=Path("."))
 
@@ -83,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=DEFAULTS.messages,
         metavar="N",
-        help="messages to plan; about 2.7 events each at the default rates",
+        help="messages to plan; about 2.5 events each at the default rates",
     )
     run.add_argument(
         "--seed",
@@ -176,6 +212,24 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RATE",
         help="share of (single-recipient) messages sent to the SES mailbox simulator",
     )
+    journeys.add_argument(
+        "--untagged-rate",
+        type=float,
+        default=DEFAULTS.untagged_rate,
+        metavar="RATE",
+        help="share of messages without a campaign tag",
+    )
+
+    opens = parser.add_argument_group(
+        "machine opens", "shares of open events; the rest are people (human), at least 5 s after delivery"
+    )
+    add_rate_options(opens, OPEN_RATES, dest_prefix="open")
+    clicks = parser.add_argument_group(
+        "bot clicks",
+        "shares of click draws; the rest are people (human), at least 15 s after delivery and more "
+        "than 2 s apart",
+    )
+    add_rate_options(clicks, CLICK_RATES, dest_prefix="click")
 
     envelopes = parser.add_argument_group(
         "envelopes", "shares of distinct events; the rest are bare records written by Firehose"
@@ -216,6 +270,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def rates_from_args(
+    args: argparse.Namespace, options: tuple[RateOption, ...], dest_prefix: str
+) -> dict[str, float]:
+    """The rates of one table, as `add_rate_options` stored them."""
+    return {option.name: getattr(args, f"{dest_prefix}_{option.name}") for option in options}
+
+
 def config_from_args(args: argparse.Namespace) -> GeneratorConfig:
     return GeneratorConfig(
         out_dir=args.out,
@@ -229,8 +290,11 @@ def config_from_args(args: argparse.Namespace) -> GeneratorConfig:
         buffer_seconds=args.buffer_seconds,
         buffer_records=args.buffer_records,
         requests_format=args.requests_format,
-        journey_rates={option.name: getattr(args, f"journey_{option.name}") for option in JOURNEY_RATES},
-        envelope_rates={option.name: getattr(args, f"envelope_{option.name}") for option in ENVELOPE_RATES},
+        journey_rates=rates_from_args(args, JOURNEY_RATES, "journey"),
+        envelope_rates=rates_from_args(args, ENVELOPE_RATES, "envelope"),
+        open_rates=rates_from_args(args, OPEN_RATES, "open"),
+        click_rates=rates_from_args(args, CLICK_RATES, "click"),
+        untagged_rate=args.untagged_rate,
         multi_recipient_rate=args.multi_recipient_rate,
         simulator_rate=args.simulator_rate,
         orphan_unrequested_share=args.orphan_unrequested_share,

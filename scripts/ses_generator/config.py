@@ -10,6 +10,14 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .timestamps import parse_utc
+from .vocabulary import (
+    APPLE_PRIVACY,
+    CLICKED_RIGHT_AFTER_DELIVERY,
+    IMAGE_PROXY,
+    LINK_BURST,
+    OPENED_RIGHT_AFTER_DELIVERY,
+    SCANNER_USER_AGENT,
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,57 @@ JOURNEY_RATES: tuple[RateOption, ...] = (
     RateOption("unsubscribe", 0.01, "Send -> Delivery -> (Open) -> Subscription"),
     RateOption("orphan", 0.02, "only Open, Click or Bounce events: no Send was published"),
     RateOption("no_events", 0.02, "in the send log but no SES event at all"),
+    RateOption(
+        "soft_bounce_run",
+        0.01,
+        "messages in runs of soft bounces: one recipient (who gets no other mail) sent 2-4 messages "
+        "hours to days apart, each ending in a Transient bounce (30%% of runs: a delivered message "
+        "between two of them)",
+    ),
+)
+
+# Shares of open events that are not a person reading; the rest are `human`.
+OPEN_RATES: tuple[RateOption, ...] = (
+    RateOption(
+        APPLE_PRIVACY,
+        0.15,
+        "opens by Apple Mail Privacy Protection (machine): user agent exactly 'Mozilla/5.0', "
+        "an IP in 17.0.0.0/8, 5 s or more after the message's first delivery",
+    ),
+    RateOption(
+        OPENED_RIGHT_AFTER_DELIVERY,
+        0.10,
+        "first opens by a security gateway fetching images (machine): an ordinary agent "
+        "0.1-1.8 s after the message's first delivery (delivered messages only)",
+    ),
+    RateOption(
+        IMAGE_PROXY,
+        0.15,
+        "opens through Google's or Yahoo's image proxy (proxy: a person opened), 5 s or more "
+        "after the first delivery",
+    ),
+)
+
+# Shares of click draws made by bots; the rest are `human` (a link burst is one draw).
+CLICK_RATES: tuple[RateOption, ...] = (
+    RateOption(
+        SCANNER_USER_AGENT,
+        0.12,
+        "clicks by a link scanner (Barracuda, Mimecast, Proofpoint, python-requests, "
+        "Go-http-client, curl user agents), 15 s or more after the first delivery",
+    ),
+    RateOption(
+        CLICKED_RIGHT_AFTER_DELIVERY,
+        0.15,
+        "clicks by an ordinary agent 0.5-9 s after the message's first delivery "
+        "(at most one per message, delivered messages only)",
+    ),
+    RateOption(
+        LINK_BURST,
+        0.15,
+        "link bursts: 3-4 clicks on different links within one second, 15 s or more after the "
+        "first delivery (messages with 3 or more links)",
+    ),
 )
 
 # Shares of distinct events; the rest are bare records written by Firehose.
@@ -78,6 +137,9 @@ class GeneratorConfig:
     requests_format: str = "csv"
     journey_rates: Mapping[str, float] = field(default_factory=lambda: _defaults(JOURNEY_RATES))
     envelope_rates: Mapping[str, float] = field(default_factory=lambda: _defaults(ENVELOPE_RATES))
+    open_rates: Mapping[str, float] = field(default_factory=lambda: _defaults(OPEN_RATES))
+    click_rates: Mapping[str, float] = field(default_factory=lambda: _defaults(CLICK_RATES))
+    untagged_rate: float = 0.05
     multi_recipient_rate: float = 0.10
     simulator_rate: float = 0.02
     orphan_unrequested_share: float = 0.5
@@ -117,6 +179,7 @@ class GeneratorConfig:
             "concatenated": self.concatenated_rate,
             "multi-recipient": self.multi_recipient_rate,
             "simulator": self.simulator_rate,
+            "untagged": self.untagged_rate,
             "orphan-unrequested": self.orphan_unrequested_share,
             "duplicate": self.duplicate_rate,
             "late": self.late_rate,
@@ -124,10 +187,18 @@ class GeneratorConfig:
             "non-event": self.non_event_rate,
             **self.journey_rates,
             **self.envelope_rates,
+            **self.open_rates,
+            **self.click_rates,
         }
         for name, rate in rates.items():
             if not 0 <= rate <= 1:
                 raise ValueError(f"the {name} rate must be between 0 and 1, got {rate}")
-        for table, what in ((self.journey_rates, "journey"), (self.envelope_rates, "envelope")):
+        tables = (
+            (self.journey_rates, "journey"),
+            (self.envelope_rates, "envelope"),
+            (self.open_rates, "open engagement"),
+            (self.click_rates, "click engagement"),
+        )
+        for table, what in tables:
             if sum(table.values()) > 1:
                 raise ValueError(f"the {what} rates add up to more than 1")

@@ -28,6 +28,7 @@ OUTPUTS = (
     "ses_requests.parquet",
     "ground_truth.json",
     "ground_truth_events.csv",
+    "ground_truth_messages.csv",
 )
 
 
@@ -89,7 +90,8 @@ def _generate(config: GeneratorConfig) -> tuple[int, int, int, int]:
 
     write_objects(objects, config.out_dir / EVENTS_DIR, render, progress=config.show_progress)
     write_send_log(messages, config.out_dir, config.requests_format)
-    write_ground_truth(config.out_dir, summarize(config.seed, messages, events, placements, objects), events)
+    summary = summarize(config.seed, messages, events, placements, objects)
+    write_ground_truth(config.out_dir, summary, messages, events)
     return len(messages), len(events), len(placements), len(objects)
 
 

@@ -10,7 +10,13 @@ from .draws import RandomSource
 from .pools import Sender, ValuePools
 from .sampling import Weighted, random_uuid
 from .timestamps import SECOND_MS, rfc5322
-from .vocabulary import AWS_REGIONS, SES_OPERATIONS_PLAIN, SES_OPERATIONS_TEMPLATED
+from .vocabulary import (
+    AWS_REGIONS,
+    CONFIGURATION_SETS,
+    SES_OPERATIONS_PLAIN,
+    SES_OPERATIONS_TEMPLATED,
+    mailbox_provider,
+)
 
 # SES message ids start with a per-region marker and the send time in hex milliseconds.
 _MESSAGE_ID_MARKERS = {
@@ -39,7 +45,7 @@ class Message:
     account_id: str
     sender: Sender
     recipients: tuple[str, ...]
-    campaign: str
+    campaign: str  # the `campaign` tag; "" when the message carries none
     configuration_set: str
     operation: str
     templated: bool
@@ -55,6 +61,19 @@ class Message:
     split_recipient_events: bool  # one Delivery/Bounce/... per recipient, not one listing all
     requested: bool  # has rows in the company's send log
     request_ms: int
+
+    @property
+    def tracks_opens(self) -> bool:
+        return CONFIGURATION_SETS[self.configuration_set].opens
+
+    @property
+    def tracks_clicks(self) -> bool:
+        return CONFIGURATION_SETS[self.configuration_set].clicks
+
+    @property
+    def mailbox_providers(self) -> tuple[str, ...]:
+        """The provider of each recipient, in the order of `recipients`."""
+        return tuple(mailbox_provider(recipient) for recipient in self.recipients)
 
 
 def ses_style_id(rng: RandomSource, aws_region: str, ms: int) -> str:
@@ -72,11 +91,15 @@ def new_message(
     recipients: tuple[str, ...],
     templated: bool,
     requested: bool,
+    tagged: bool,
+    tracked: bool,
 ) -> Message:
-    """A message with every shared attribute drawn from the pools."""
+    """A message with every shared attribute drawn from the pools; `tagged`: it carries
+    a campaign tag; `tracked`: its configuration set tracks opens and clicks."""
     aws_region = rng.choice(AWS_REGIONS[region])
     sender = rng.choice(pools.senders)
-    campaign = rng.choice(pools.campaigns)
+    campaign = rng.choice(pools.campaigns) if tagged else ""
+    configuration_sets = pools.tracked_configuration_sets if tracked else pools.configuration_sets
     return Message(
         message_id=ses_style_id(rng, aws_region, mail_ms),
         mail_ms=mail_ms,
@@ -87,7 +110,7 @@ def new_message(
         sender=sender,
         recipients=recipients,
         campaign=campaign,
-        configuration_set=rng.choice(pools.configuration_sets),
+        configuration_set=rng.choice(configuration_sets),
         operation=rng.choice(SES_OPERATIONS_TEMPLATED if templated else SES_OPERATIONS_PLAIN),
         templated=templated,
         template_name=rng.choice(pools.template_names),
@@ -119,3 +142,12 @@ class Event:
     envelope: str = FIREHOSE
     envelope_form: int = 0  # which form of its envelope: an exported style, legacy bare or via SNS
     arrival_ms: int = 0  # when Firehose received it
+    # Labels decided when planning, so the record and the ground truth agree:
+    ip_address: str = ""  # Open, Click
+    user_agent: str = ""  # Open, Click
+    engagement: str = ""  # Open, Click: HUMAN, MACHINE, PROXY or BOT
+    engagement_rule: str = ""  # the rule that tells a non-human Open or Click; "" for a person
+    link_tags: dict[str, list[str]] | None = None  # Click: its linkTags, None when absent
+    on_account_suppression_list: bool = False  # Bounce or Complaint subtype OnAccountSuppressionList
+    subscription_change: str = ""  # Subscription: OPT_OUT_ALL, OPT_OUT_TOPIC or OPT_IN
+    topic: str = ""  # Subscription: the topic whose status changed

@@ -12,7 +12,16 @@ from dataclasses import dataclass
 
 from faker import Faker
 
-from .vocabulary import MACHINE_OPEN_USER_AGENTS, MAIL_CLIENT_USER_AGENTS
+from .sampling import Weighted
+from .vocabulary import (
+    APPLE_NETWORK_PREFIX,
+    CONFIGURATION_SETS,
+    MAIL_CLIENT_USER_AGENTS,
+    MAILBOX_PROVIDER_WEIGHTS,
+    MAILBOX_PROVIDERS,
+    is_ordinary_user_agent,
+    is_reserved_domain,
+)
 
 FORBIDDEN = "}{"  # the reader splits concatenated JSON objects on it
 # Only Faker methods that do not depend on today's date are used: output must not change over time.
@@ -30,6 +39,8 @@ _MONTHS = (
     "November",
     "December",
 )
+_FREE_MAIL_SHARE = 0.6  # of recipients; the rest are at company domains (provider `other`)
+_FREE_MAIL_PROVIDERS = Weighted(tuple(MAILBOX_PROVIDER_WEIGHTS), tuple(MAILBOX_PROVIDER_WEIGHTS.values()))
 _SENDER_SUFFIXES = {
     "news": " News",
     "hello": "",
@@ -65,15 +76,17 @@ class ValuePools:
     subjects: tuple[str, ...]
     campaigns: tuple[str, ...]
     link_paths: tuple[str, ...]
-    user_agents: tuple[str, ...]  # people's browsers and mail clients
-    machine_user_agents: tuple[str, ...]  # privacy proxies that pre-fetch pixels
-    client_ips: tuple[str, ...]  # openers and clickers
+    user_agents: tuple[str, ...]  # people's browsers and mail clients: no proxy or scanner marker
+    client_ips: tuple[str, ...]  # openers and clickers: never in Apple's 17.0.0.0/8
+    apple_ips: tuple[str, ...]  # Apple Mail Privacy Protection's fetchers, in 17.0.0.0/8
+    image_proxy_ips: tuple[str, ...]  # Google's and Yahoo's image proxies
     mta_ips: tuple[str, ...]  # receiving mail servers
     caller_ips: tuple[str, ...]  # applications calling the SES API
     outgoing_ips: tuple[str, ...]  # SES's sending IPs
     accounts: tuple[str, ...]  # AWS account ids
     caller_identities: tuple[str, ...]
     configuration_sets: tuple[str, ...]
+    tracked_configuration_sets: tuple[str, ...]  # those that track opens and clicks
     template_names: tuple[str, ...]
 
 
@@ -84,29 +97,34 @@ def build_pools(seed: int, messages: int) -> ValuePools:
     rng = random.Random(f"{seed}:pools")
     first_names = _distinct(fake.first_name() for _ in range(400))
     last_names = _distinct(fake.last_name() for _ in range(400))
-    free_domains = _distinct(fake.free_email_domain() for _ in range(60))
-    company_domains = _distinct(fake.domain_name() for _ in range(120))
+    company_domains = _distinct(
+        domain for domain in (fake.domain_name() for _ in range(120)) if not is_reserved_domain(domain)
+    )
     senders = _senders(fake, rng, count=12)
     recipient_count = min(50_000, max(300, messages * 2))
     return ValuePools(
-        recipients=_recipients(
-            rng, first_names, last_names, (free_domains, company_domains), recipient_count
-        ),
+        recipients=_recipients(rng, first_names, last_names, company_domains, recipient_count),
         senders=senders,
         subjects=_checked(_subject(fake, rng) for _ in range(min(2_000, 50 + messages // 10))),
         campaigns=_distinct(f"{fake.word()}-{fake.word()}" for _ in range(30)),
-        link_paths=_checked(fake.uri_path(deep=rng.randint(1, 3)) for _ in range(300)),
-        user_agents=_checked(
-            list(MAIL_CLIENT_USER_AGENTS) * 20 + [rng.choice((fake.chrome, fake.safari))() for _ in range(80)]
+        link_paths=_distinct(fake.uri_path(deep=rng.randint(1, 3)) for _ in range(300)),
+        user_agents=_ordinary_user_agents(fake, rng),
+        client_ips=_distinct(
+            ip for ip in (fake.ipv4_public() for _ in range(3_000)) if not ip.startswith(APPLE_NETWORK_PREFIX)
         ),
-        machine_user_agents=MACHINE_OPEN_USER_AGENTS,
-        client_ips=_distinct(fake.ipv4_public() for _ in range(3_000)),
+        apple_ips=_distinct(f"{APPLE_NETWORK_PREFIX}{_host_part(rng, 3)}" for _ in range(200)),
+        image_proxy_ips=_distinct(
+            f"{rng.choice(('66.249.', '74.125.', '98.137.'))}{_host_part(rng, 2)}" for _ in range(200)
+        ),
         mta_ips=_distinct(fake.ipv4_public() for _ in range(400)),
         caller_ips=_distinct(fake.ipv4_public() for _ in range(12)),
         outgoing_ips=tuple(f"54.240.{rng.randint(0, 63)}.{rng.randint(1, 254)}" for _ in range(16)),
         accounts=tuple(f"{rng.randrange(10**11, 10**12):012d}" for _ in range(3)),
         caller_identities=("ses-marketing-sender", "orders-service", "root", "newsletter-app"),
-        configuration_sets=("marketing", "transactional", "newsletters"),
+        configuration_sets=tuple(CONFIGURATION_SETS),
+        tracked_configuration_sets=tuple(
+            name for name, tracking in CONFIGURATION_SETS.items() if tracking.opens and tracking.clicks
+        ),
         template_names=_checked(f"{fake.word().title()}{fake.word().title()}Template" for _ in range(12)),
     )
 
@@ -123,15 +141,31 @@ def _senders(fake: Faker, rng: random.Random, count: int) -> tuple[Sender, ...]:
     return tuple(senders)
 
 
+def _ordinary_user_agents(fake: Faker, rng: random.Random) -> tuple[str, ...]:
+    """Mail clients (most opens) and browsers; checked free of anything a detection
+    rule looks for, so a person's open or click never looks like a machine's."""
+    browsers = [rng.choice((fake.chrome, fake.safari))() for _ in range(80)]
+    agents = list(MAIL_CLIENT_USER_AGENTS) * 20 + browsers
+    unfit = [agent for agent in agents if not is_ordinary_user_agent(agent)]
+    if unfit:
+        raise ValueError(f"a person's user agent looks like a machine's: {unfit[0]!r}")
+    return _checked(agents)
+
+
+def _host_part(rng: random.Random, octets: int) -> str:
+    """The last `octets` octets of an IPv4 address, the final one never 0 or 255."""
+    return ".".join([*(str(rng.randint(0, 255)) for _ in range(octets - 1)), str(rng.randint(1, 254))])
+
+
 def _recipients(
     rng: random.Random,
     first_names: tuple[str, ...],
     last_names: tuple[str, ...],
-    domains: tuple[tuple[str, ...], tuple[str, ...]],
+    company_domains: tuple[str, ...],
     count: int,
 ) -> tuple[str, ...]:
-    """`count` distinct addresses; 60% at free mailbox providers, the rest at companies."""
-    free_domains, company_domains = domains
+    """`count` distinct addresses; 60% at free mailbox providers (by their weights),
+    the rest at companies."""
     patterns = (
         lambda first, last: f"{first}.{last}",
         lambda first, last: f"{first[0]}{last}{rng.randint(1, 99)}",
@@ -141,7 +175,10 @@ def _recipients(
     addresses: dict[str, None] = {}
     while len(addresses) < count:
         local = rng.choice(patterns)(rng.choice(first_names), rng.choice(last_names)).lower().replace("'", "")
-        domain = rng.choice(free_domains if rng.random() < 0.6 else company_domains)
+        if rng.random() < _FREE_MAIL_SHARE:
+            domain = rng.choice(MAILBOX_PROVIDERS[_FREE_MAIL_PROVIDERS.draw(rng)])
+        else:
+            domain = rng.choice(company_domains)
         addresses[f"{local}@{domain}"] = None
     return tuple(addresses)
 

@@ -27,8 +27,9 @@ from .vocabulary import (
     DELIVERY,
     DELIVERY_DELAY,
     EVENT_KINDS,
-    LINK_SCANNER_USER_AGENTS,
     OPEN,
+    OPT_IN,
+    OPT_OUT_ALL,
     REJECT,
     REJECT_REASONS,
     RENDERING_ERRORS,
@@ -38,7 +39,6 @@ from .vocabulary import (
     SUBSCRIPTION,
     SUBSCRIPTION_SOURCES,
     SUPPRESSION_SUBTYPES,
-    TOPICS,
 )
 
 Record = dict[str, Any]
@@ -50,9 +50,9 @@ SES_RETRY_WINDOW_MS = 14 * HOUR_MS
 # The forms of exported records: (type object as a JSON string?, timestamp zone: "Z", "none" or "offset")
 EXPORT_STYLES = ((True, "Z"), (False, "none"), (False, "offset"), (True, "none"))
 _SUBSCRIPTION_SOURCES = Weighted(SUBSCRIPTION_SOURCES, (0.7, 0.3))
-# complaintSubType: an explicit null is the common case; "absent" leaves the key out
+# complaintSubType when not OnAccountSuppressionList (planned): an explicit null is the
+# common case; "absent" leaves the key out
 _COMPLAINT_SUBTYPES = Weighted((None, "absent"), (0.8, 0.2))
-_COMPLAINT_SUBTYPES_WITHOUT_FEEDBACK = Weighted((None, "absent", "OnAccountSuppressionList"), (0.6, 0.1, 0.3))
 _BOUNCES_BY_DETAIL = {f"{kind}/{subtype}": rest for kind, subtype, *rest in BOUNCE_CHOICES}
 
 
@@ -192,7 +192,8 @@ class RecordBuilder:
 
     def _complaint(self, event: Event, rng: RandomSource, stamp: Stamp) -> Record:
         complaint: Record = {"feedbackId": ses_style_id(rng, event.message.aws_region, event.event_ms)}
-        subtype = (_COMPLAINT_SUBTYPES if event.detail else _COMPLAINT_SUBTYPES_WITHOUT_FEEDBACK).draw(rng)
+        on_list = event.on_account_suppression_list
+        subtype = "OnAccountSuppressionList" if on_list else _COMPLAINT_SUBTYPES.draw(rng)
         if subtype != "absent":
             complaint["complaintSubType"] = subtype
         complaint["complainedRecipients"] = [{"emailAddress": address} for address in event.recipients]
@@ -210,21 +211,20 @@ class RecordBuilder:
 
     def _open(self, event: Event, rng: RandomSource, stamp: Stamp) -> Record:
         return {
-            "ipAddress": rng.choice(self._pools.client_ips),
+            "ipAddress": event.ip_address,
             "timestamp": stamp(event.event_ms),
-            "userAgent": event.detail,
+            "userAgent": event.user_agent,
         }
 
     def _click(self, event: Event, rng: RandomSource, stamp: Stamp) -> Record:
-        scanner = rng.random() < 0.05  # security scanners follow links too
         click: Record = {
-            "ipAddress": rng.choice(self._pools.client_ips),
+            "ipAddress": event.ip_address,
             "timestamp": stamp(event.event_ms),
-            "userAgent": rng.choice(LINK_SCANNER_USER_AGENTS if scanner else self._pools.user_agents),
+            "userAgent": event.user_agent,
             "link": event.detail,
         }
-        if rng.random() < 0.7:
-            click["linkTags"] = {"campaign": [event.message.campaign], "source": ["ses"]}
+        if event.link_tags is not None:
+            click["linkTags"] = event.link_tags
         return click
 
     def _delivery_delay(self, event: Event, rng: RandomSource, stamp: Stamp) -> Record:
@@ -243,15 +243,17 @@ class RecordBuilder:
         return delay
 
     def _subscription(self, event: Event, rng: RandomSource, stamp: Stamp) -> Record:
-        topic = rng.choice(TOPICS)
-        unsubscribe_all = rng.random() < 0.5
+        """The planned change: an opt-in turns the topic OptOut -> OptIn, an opt-out
+        OptIn -> OptOut; only an opt-out of everything sets unsubscribeAll."""
+        opt_in = event.subscription_change == OPT_IN
+        old_status, new_status = ("OptOut", "OptIn") if opt_in else ("OptIn", "OptOut")
         old = {
             "unsubscribeAll": False,
-            "topicSubscriptionStatus": [{"topicName": topic, "subscriptionStatus": "OptIn"}],
+            "topicSubscriptionStatus": [{"topicName": event.topic, "subscriptionStatus": old_status}],
         }
         new = {
-            "unsubscribeAll": unsubscribe_all,
-            "topicSubscriptionStatus": [{"topicName": topic, "subscriptionStatus": "OptOut"}],
+            "unsubscribeAll": event.subscription_change == OPT_OUT_ALL,
+            "topicSubscriptionStatus": [{"topicName": event.topic, "subscriptionStatus": new_status}],
         }
         if rng.random() < 0.3:
             old["topicDefaultSubscriptionStatus"] = new["topicDefaultSubscriptionStatus"] = "OptIn"
@@ -293,7 +295,7 @@ def _headers(message: Message, subject: str | None) -> list[Record]:
         headers.append(
             {
                 "name": "List-Unsubscribe",
-                "value": f"<https://{message.sender.domain}/unsubscribe?c={message.campaign}>",
+                "value": f"<https://{message.sender.domain}/unsubscribe?c={message.campaign or 'none'}>",
             }
         )
     return headers
@@ -321,7 +323,8 @@ def _tags(message: Message, delivery_attempted: bool) -> dict[str, list[str]]:
     }
     if delivery_attempted:
         tags["ses:outgoing-ip"] = [message.outgoing_ip]
-    tags["campaign"] = [message.campaign]
+    if message.campaign:
+        tags["campaign"] = [message.campaign]
     return tags
 
 

@@ -172,11 +172,121 @@ SIMULATOR_COMPLAINT = f"complaint@{MAILBOX_SIMULATOR_DOMAIN}"
 SIMULATOR_OOTO = f"ooto@{MAILBOX_SIMULATOR_DOMAIN}"
 SIMULATOR_SUPPRESSION = f"suppressionlist@{MAILBOX_SIMULATOR_DOMAIN}"
 
-# Machine opens: Apple Mail Privacy Protection and image proxies pre-fetch the pixel.
-MACHINE_OPEN_USER_AGENTS: tuple[str, ...] = (
-    "Mozilla/5.0",
+# Mailbox providers of free-mail recipients: provider id -> its domains, and
+# how often a free-mail recipient is at each (relative weights).
+MAILBOX_PROVIDERS: dict[str, tuple[str, ...]] = {
+    "gmail": ("gmail.com", "googlemail.com"),
+    "outlook": ("outlook.com", "hotmail.com", "live.com", "msn.com"),
+    "yahoo": ("yahoo.com", "ymail.com", "aol.com"),
+    "icloud": ("icloud.com", "me.com", "mac.com"),
+    "gmx": ("gmx.de", "gmx.net", "gmx.com"),
+    "comcast": ("comcast.net",),
+    "qq": ("qq.com",),
+    "netease": ("163.com", "126.com"),
+    "yandex": ("yandex.ru", "yandex.com"),
+    "mail_ru": ("mail.ru",),
+    "orange": ("orange.fr",),
+    "web_de": ("web.de",),
+}
+MAILBOX_PROVIDER_WEIGHTS: dict[str, float] = {
+    "gmail": 35,
+    "outlook": 15,
+    "yahoo": 12,
+    "icloud": 8,
+    "gmx": 3,
+    "comcast": 2,
+    "qq": 2,
+    "netease": 2,
+    "yandex": 2,
+    "mail_ru": 2,
+    "orange": 2,
+    "web_de": 2,
+}
+OTHER_PROVIDER = "other"  # a company's own mail domain
+SIMULATOR_PROVIDER = "mailbox_simulator"
+PROVIDERS: tuple[str, ...] = (*MAILBOX_PROVIDERS, OTHER_PROVIDER, SIMULATOR_PROVIDER)
+_PROVIDER_OF_DOMAIN = {
+    domain: provider for provider, domains in MAILBOX_PROVIDERS.items() for domain in domains
+}
+
+
+def mailbox_provider(address: str) -> str:
+    """The provider id of a recipient address: by its domain, `other` for any domain
+    outside the table, `mailbox_simulator` for the SES mailbox simulator."""
+    domain = address.rsplit("@", 1)[-1].lower()
+    if domain == MAILBOX_SIMULATOR_DOMAIN:
+        return SIMULATOR_PROVIDER
+    return _PROVIDER_OF_DOMAIN.get(domain, OTHER_PROVIDER)
+
+
+def is_reserved_domain(domain: str) -> bool:
+    """True for a domain a company recipient must not use: a table or simulator domain."""
+    return domain.lower() in _PROVIDER_OF_DOMAIN or domain.lower() == MAILBOX_SIMULATOR_DOMAIN
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """What a configuration set's event destination tracks."""
+
+    opens: bool
+    clicks: bool
+
+
+# Transactional mail is sent without the open pixel and without wrapped links.
+CONFIGURATION_SETS: dict[str, Tracking] = {
+    "marketing": Tracking(opens=True, clicks=True),
+    "transactional": Tracking(opens=False, clicks=False),
+    "newsletters": Tracking(opens=True, clicks=True),
+}
+
+# Who produced an open or a click (the ground truth's `engagement`) ...
+HUMAN, MACHINE, PROXY, BOT = "human", "machine", "proxy", "bot"
+OPEN_ENGAGEMENTS: tuple[str, ...] = (HUMAN, MACHINE, PROXY)
+CLICK_ENGAGEMENTS: tuple[str, ...] = (HUMAN, BOT)
+# ... and the rule that recognises a non-human one (`engagement_rule`; "" for a person).
+APPLE_PRIVACY = "apple_privacy"
+OPENED_RIGHT_AFTER_DELIVERY = "opened_right_after_delivery"
+IMAGE_PROXY = "image_proxy"
+SCANNER_USER_AGENT = "scanner_user_agent"
+CLICKED_RIGHT_AFTER_DELIVERY = "clicked_right_after_delivery"
+LINK_BURST = "link_burst"
+OPEN_RULES: tuple[str, ...] = (APPLE_PRIVACY, OPENED_RIGHT_AFTER_DELIVERY, IMAGE_PROXY)
+CLICK_RULES: tuple[str, ...] = (SCANNER_USER_AGENT, CLICKED_RIGHT_AFTER_DELIVERY, LINK_BURST)
+RULE_ENGAGEMENTS: dict[str, str] = {
+    APPLE_PRIVACY: MACHINE,
+    OPENED_RIGHT_AFTER_DELIVERY: MACHINE,
+    IMAGE_PROXY: PROXY,
+    SCANNER_USER_AGENT: BOT,
+    CLICKED_RIGHT_AFTER_DELIVERY: BOT,
+    LINK_BURST: BOT,
+}
+
+# Apple Mail Privacy Protection fetches the pixel from Apple's 17.0.0.0/8 with this bare agent.
+APPLE_PRIVACY_USER_AGENT = "Mozilla/5.0"
+APPLE_NETWORK_PREFIX = "17."
+# Image proxies fetch the pixel when a person opens the mail: a human open in disguise.
+IMAGE_PROXY_MARKERS: tuple[str, ...] = ("GoogleImageProxy", "YahooMailProxy")
+IMAGE_PROXY_USER_AGENTS: tuple[str, ...] = (
     "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)",
     "YahooMailProxy; https://help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html",
+)
+# Security gateways and scripts that follow every link.
+SCANNER_MARKERS: tuple[str, ...] = (
+    "Barracuda",
+    "Mimecast",
+    "Proofpoint",
+    "python-requests",
+    "Go-http-client",
+    "curl/",
+)
+LINK_SCANNER_USER_AGENTS: tuple[str, ...] = (
+    "Mozilla/5.0 (compatible; Barracuda Sentinel (EE))",
+    "Mimecast URL Protect/1.0",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/87.0.4280.88 Safari/537.36 (Proofpoint URL Defense)",
+    "python-requests/2.31.0",
+    "Go-http-client/1.1",
+    "curl/8.4.0",
 )
 MAIL_CLIENT_USER_AGENTS: tuple[str, ...] = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_3_1 like Mac OS X) AppleWebKit/605.1.15 "
@@ -189,11 +299,19 @@ MAIL_CLIENT_USER_AGENTS: tuple[str, ...] = (
     "Chrome/122.0.6261.64 Mobile Safari/537.36",
     "Mozilla/5.0 (X11; Linux x86_64; rv:123.0) Gecko/20100101 Thunderbird/115.8.0",
 )
-LINK_SCANNER_USER_AGENTS: tuple[str, ...] = (
-    "Mozilla/5.0 (compatible; Barracuda Sentinel (EE))",
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/87.0.4280.88 Safari/537.36 (Proofpoint URL Defense)",
-)
+
+
+def is_ordinary_user_agent(user_agent: str) -> bool:
+    """A person's mail client or browser: neither Apple's bare agent nor any proxy or
+    scanner marker (compared case-blind, as a detection rule may)."""
+    lowered = user_agent.lower()
+    markers = (*IMAGE_PROXY_MARKERS, *SCANNER_MARKERS)
+    return user_agent.strip() != APPLE_PRIVACY_USER_AGENT and not any(m.lower() in lowered for m in markers)
+
+
+# Subscription events: what the contact changed (the ground truth's `subscription_change`).
+OPT_OUT_ALL, OPT_OUT_TOPIC, OPT_IN = "opt_out_all", "opt_out_topic", "opt_in"
+SUBSCRIPTION_CHANGES: tuple[str, ...] = (OPT_OUT_ALL, OPT_OUT_TOPIC, OPT_IN)
 
 SNS_SUBJECT = "Amazon SES Email Event Notification"
 SNS_VALIDATION_MESSAGE = "Successfully validated SNS topic for Amazon SES event publishing."

@@ -511,7 +511,7 @@ def test_record_shapes_follow_the_spec(parsed: Parsed) -> None:
             assert "tags" not in mail and record["notificationType"] in ("Bounce", "Complaint", "Delivery")
         elif row["envelope"] != "exported":
             tags = mail["tags"]
-            assert {"ses:configuration-set", "ses:from-domain", "ses:operation", "campaign"} <= set(tags)
+            assert {"ses:configuration-set", "ses:from-domain", "ses:operation"} <= set(tags)
             assert ("ses:outgoing-ip" in tags) == (
                 row["event_class"] not in ("send", "reject", "rendering_failure")
             )
@@ -665,3 +665,320 @@ def test_draws_are_deterministic() -> None:
     assert [first.randint(1, 6) for _ in range(50)] == [second.randint(1, 6) for _ in range(50)]
     assert first.randbytes(300) == second.randbytes(300)
     assert 0 <= Draws(1).random() < 1 and Draws(1).random() != Draws(2).random()
+
+
+# --- planned labels: engagement, providers, suppression, subscriptions, soft bounces ---
+# The rules restated here, independently of the generator's code, as a mart would apply them.
+APPLE_AGENT = "Mozilla/5.0"
+PROXY_MARKERS = ("GoogleImageProxy", "YahooMailProxy")
+SCANNER_MARKERS = ("Barracuda", "Mimecast", "Proofpoint", "python-requests", "Go-http-client", "curl/")
+OPENED_AT_DELIVERY_MS = 2_000  # a rule's threshold: the generator keeps 0.1-1.8 s vs >= 5 s
+CLICKED_AT_DELIVERY_MS = 10_000  # 0.5-9 s vs >= 15 s
+BURST_WINDOW_MS = 1_000
+AT_DELIVERY_WINDOWS = {
+    "opened_right_after_delivery": (100, 1_800),
+    "clicked_right_after_delivery": (500, 9_000),
+}
+PROVIDER_DOMAINS = {
+    "gmail": "gmail.com googlemail.com",
+    "outlook": "outlook.com hotmail.com live.com msn.com",
+    "yahoo": "yahoo.com ymail.com aol.com",
+    "icloud": "icloud.com me.com mac.com",
+    "gmx": "gmx.de gmx.net gmx.com",
+    "comcast": "comcast.net",
+    "qq": "qq.com",
+    "netease": "163.com 126.com",
+    "yandex": "yandex.ru yandex.com",
+    "mail_ru": "mail.ru",
+    "orange": "orange.fr",
+    "web_de": "web.de",
+}
+PROVIDER_OF = {domain: p for p, domains in PROVIDER_DOMAINS.items() for domain in domains.split()}
+# the label columns a record shows directly (engagement is checked by applying the rules)
+RECORD_LABEL_COLUMNS = (
+    "ip_address",
+    "user_agent",
+    "link_tags",
+    "on_account_suppression_list",
+    "subscription_change",
+)
+
+
+@dataclass
+class Labelled:
+    """A 3000-message run: parsed events with their truth rows, and the truth's messages."""
+
+    truth: dict[str, Any]
+    rows: list[dict[str, Any]]  # parsed events, each with its truth row under "_truth"
+    messages: dict[str, dict[str, str]]  # ground_truth_messages.csv by message_id
+    requested: set[str]
+
+    def by_message(self, event_class: str) -> dict[str, list[dict[str, Any]]]:
+        grouped = defaultdict(list)
+        for row in sorted(self.rows, key=lambda r: r["event_at"]):
+            if row["event_class"] == event_class:
+                grouped[row["message_id"]].append(row)
+        return grouped
+
+    def first_delivery_ms(self) -> dict[str, int]:
+        return {m: epoch_ms(rows[0]["event_at"]) for m, rows in self.by_message("delivery").items()}
+
+
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory: pytest.TempPathFactory) -> Labelled:
+    out = tmp_path_factory.mktemp("labels")
+    generate(out, "--seed", "7", "--messages", "3000")
+    truth_rows = {natural_key(row): row for row in read_truth_events(out)}
+    parsed_rows = parse_dataset(out / "ses_events").events.values()
+    rows = [{**row, "_truth": truth_rows[natural_key(row)]} for row in parsed_rows]
+    assert len(rows) == len(truth_rows)
+    with (out / "ground_truth_messages.csv").open(newline="") as handle:
+        messages = {row["message_id"]: row for row in csv.DictReader(handle)}
+    truth = json.loads((out / "ground_truth.json").read_text())
+    return Labelled(truth, rows, messages, {row["message_id"] for row in read_requests(out)})
+
+
+def provider_of(address: str) -> str:
+    domain = address.split("@")[1]
+    return "mailbox_simulator" if domain == "simulator.amazonses.com" else PROVIDER_OF.get(domain, "other")
+
+
+def natural_key(row: dict[str, Any]) -> tuple[str, str, str, str]:
+    return row["message_id"], row["event_class"], row["event_at"], row["recipients"]
+
+
+def epoch_ms(text: str) -> int:
+    return round(parse_time(text).timestamp() * 1000)
+
+
+def is_ordinary(agent: str) -> bool:
+    lowered = agent.lower()
+    return agent != APPLE_AGENT and not any(m.lower() in lowered for m in (*PROXY_MARKERS, *SCANNER_MARKERS))
+
+
+def subscription_change(subscription: dict[str, Any]) -> str:
+    new, old = subscription["newTopicPreferences"], subscription["oldTopicPreferences"]
+    before = {t["topicName"]: t["subscriptionStatus"] for t in old["topicSubscriptionStatus"]}
+    after = {t["topicName"]: t["subscriptionStatus"] for t in new["topicSubscriptionStatus"]}
+    changes = {(before.get(topic), status) for topic, status in after.items()}
+    if new["unsubscribeAll"]:
+        return "opt_out_all"
+    if ("OptIn", "OptOut") in changes:
+        return "opt_out_topic"
+    assert ("OptOut", "OptIn") in changes and not old["unsubscribeAll"], subscription
+    return "opt_in"
+
+
+def labels_of_record(row: dict[str, Any]) -> dict[str, str]:
+    """The label columns as the written record shows them (engagement aside)."""
+    type_object, event_class = row["_type_object"], row["event_class"]
+    engaged = event_class in ("open", "click")
+    tags = type_object.get("linkTags")
+    on_list = {
+        "bounce": lambda: type_object["bounceSubType"] == "OnAccountSuppressionList",
+        "complaint": lambda: type_object.get("complaintSubType") == "OnAccountSuppressionList",
+    }.get(event_class, lambda: False)()
+    return {
+        "ip_address": type_object["ipAddress"] if engaged else "",
+        "user_agent": type_object["userAgent"] if engaged else "",
+        "link_tags": "" if tags is None else json.dumps(tags, separators=(",", ":")),
+        "on_account_suppression_list": "true" if on_list else "false",
+        "subscription_change": subscription_change(type_object) if event_class == "subscription" else "",
+    }
+
+
+def classify_opens(opens: list[dict[str, Any]], delivered_ms: int | None) -> list[str]:
+    """The engagement rule of each open of one message ("" = a person)."""
+    rules = []
+    for row in opens:
+        agent, ip = row["_type_object"]["userAgent"], row["_type_object"]["ipAddress"]
+        since_delivery = None if delivered_ms is None else epoch_ms(row["event_at"]) - delivered_ms
+        if agent == APPLE_AGENT and ip.startswith("17."):
+            rules.append("apple_privacy")
+        elif any(marker in agent for marker in PROXY_MARKERS):
+            rules.append("image_proxy")
+        elif since_delivery is not None and 0 <= since_delivery < OPENED_AT_DELIVERY_MS:
+            rules.append("opened_right_after_delivery")
+        else:
+            rules.append("")
+    return rules
+
+
+def classify_clicks(clicks: list[dict[str, Any]], delivered_ms: int | None) -> list[str]:
+    """The engagement rule of each click of one message, in time order ("" = a person)."""
+    times = [epoch_ms(row["event_at"]) for row in clicks]
+    in_burst = set()
+    for i, start in enumerate(times):
+        window = [j for j in range(i, len(times)) if times[j] - start < BURST_WINDOW_MS]
+        if len({clicks[j]["_type_object"]["link"] for j in window}) >= 3:
+            in_burst.update(window)
+    rules = []
+    for i, row in enumerate(clicks):
+        agent = row["_type_object"]["userAgent"]
+        if any(marker in agent for marker in SCANNER_MARKERS):
+            rules.append("scanner_user_agent")
+        elif delivered_ms is not None and 0 <= times[i] - delivered_ms < CLICKED_AT_DELIVERY_MS:
+            rules.append("clicked_right_after_delivery")
+        elif i in in_burst:
+            rules.append("link_burst")
+        else:
+            rules.append("")
+    return rules
+
+
+def test_label_columns_match_the_written_records(labelled: Labelled) -> None:
+    for row in labelled.rows:
+        truth = row["_truth"]
+        assert {column: truth[column] for column in RECORD_LABEL_COLUMNS} == labels_of_record(row), truth
+        engaged = row["event_class"] in ("open", "click")
+        assert bool(truth["engagement"]) == engaged and (engaged or not truth["engagement_rule"])
+
+
+def test_engagement_rules_recover_the_labels(labelled: Labelled) -> None:
+    """Applying the rules to the records finds exactly the planned labels."""
+    delivered = labelled.first_delivery_ms()
+    engagements = {"": "human", "apple_privacy": "machine", "opened_right_after_delivery": "machine"}
+    engagements |= {"image_proxy": "proxy", "scanner_user_agent": "bot"}
+    engagements |= {"clicked_right_after_delivery": "bot", "link_burst": "bot"}
+    for event_class, classify in (("open", classify_opens), ("click", classify_clicks)):
+        for message_id, rows in labelled.by_message(event_class).items():
+            found = classify(rows, delivered.get(message_id))
+            assert found == [row["_truth"]["engagement_rule"] for row in rows], message_id
+            assert [engagements[rule] for rule in found] == [row["_truth"]["engagement"] for row in rows]
+
+
+def test_engagement_keeps_its_margins(labelled: Labelled) -> None:
+    """Each label sits well inside its rule, each person well outside every rule."""
+    delivered = labelled.first_delivery_ms()
+    for event_class in ("open", "click"):
+        for message_id, rows in labelled.by_message(event_class).items():
+            first = delivered.get(message_id)
+            for row in rows:
+                rule, record = row["_truth"]["engagement_rule"], row["_type_object"]
+                since = None if first is None else epoch_ms(row["event_at"]) - first
+                if rule == "apple_privacy":
+                    assert record["userAgent"] == APPLE_AGENT and record["ipAddress"].startswith("17.")
+                else:
+                    assert not record["ipAddress"].startswith("17.")
+                if rule in ("opened_right_after_delivery", "clicked_right_after_delivery", "link_burst", ""):
+                    assert is_ordinary(record["userAgent"]), row
+                if rule in AT_DELIVERY_WINDOWS:
+                    low, high = AT_DELIVERY_WINDOWS[rule]
+                    assert since is not None and low <= since <= high, row
+                elif since is not None:
+                    assert since >= (5_000 if event_class == "open" else 15_000), row
+
+
+def test_clicks_and_bursts_keep_apart(labelled: Labelled) -> None:
+    """A burst is 3-4 clicks on different links within 1 s from one client; any other
+    click, and any other burst, is more than 2 s away."""
+    bursts = 0
+    for message_id, clicks in labelled.by_message("click").items():
+        times = [epoch_ms(row["event_at"]) for row in clicks]
+        groups: list[list[int]] = []  # a burst's clicks, or a single click
+        for i, row in enumerate(clicks):
+            in_burst = (clicks[i - 1]["_truth"]["engagement_rule"], row["_truth"]["engagement_rule"]) == (
+                "link_burst",
+                "link_burst",
+            )
+            if groups and in_burst and times[i] - times[groups[-1][0]] < BURST_WINDOW_MS:
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        for before, after in zip(groups, groups[1:]):
+            assert times[after[0]] - times[before[-1]] > 2_000, message_id
+        for group in groups:
+            if clicks[group[0]]["_truth"]["engagement_rule"] == "link_burst":
+                bursts += 1
+                assert len(group) in (3, 4), message_id
+                assert len({clicks[i]["_type_object"]["link"] for i in group}) == len(group)
+                assert len({clicks[i]["_type_object"]["userAgent"] for i in group}) == 1
+    assert bursts >= 12
+
+
+def test_messages_truth_matches_the_records(labelled: Labelled) -> None:
+    with_events = {row["message_id"] for row in labelled.rows}
+    assert set(labelled.messages) == with_events | labelled.requested
+    classes = defaultdict(set)
+    for row in labelled.rows:
+        classes[row["message_id"]].add(row["event_class"])
+        mail, message = row["_record"]["mail"], labelled.messages[row["message_id"]]
+        assert utc_text(mail["timestamp"]) == message["sent_at"]
+        assert ";".join(mail["destination"]).lower() == message["recipients"]
+        assert re.search(r"[^@<\s]+@([^>\s\"]+)", mail["source"])[1] == message["sending_domain"]
+        if "tags" in mail:
+            assert mail["tags"]["ses:configuration-set"] == [message["configuration_set"]]
+            assert mail["tags"].get("campaign", [""]) == [message["campaign"]]
+    for message_id, message in labelled.messages.items():
+        recipients, providers = message["recipients"].split(";"), message["mailbox_providers"].split(";")
+        assert providers == [provider_of(recipient) for recipient in recipients], message_id
+        tracked = message["configuration_set"] != "transactional"
+        assert message["tracks_opens"] == message["tracks_clicks"] == ("true" if tracked else "false")
+        if not tracked:
+            assert not classes[message_id] & {"open", "click"}, message_id
+        assert message["requested"] == ("true" if message_id in labelled.requested else "false")
+
+
+def test_label_figures_match_the_truth_files(labelled: Labelled) -> None:
+    truth = labelled.truth
+    for event_class in ("open", "click"):
+        rows = [row["_truth"] for row in labelled.rows if row["event_class"] == event_class]
+        figures = truth["engagement"][event_class]
+        assert nonzero(figures["per_engagement"]) == Counter(r["engagement"] for r in rows)
+        rules = Counter(row["engagement_rule"] for row in rows if row["engagement_rule"])
+        assert nonzero(figures["per_rule"]) == rules
+    subscriptions = [row["_truth"] for row in labelled.rows if row["event_class"] == "subscription"]
+    assert truth["subscription_changes"] == Counter(row["subscription_change"] for row in subscriptions)
+    addressed = {}
+    for message in labelled.messages.values():
+        addressed.update(zip(message["recipients"].split(";"), message["mailbox_providers"].split(";")))
+    assert nonzero(truth["recipients_per_provider"]) == Counter(addressed.values())
+
+
+def nonzero(counts: dict[str, int]) -> dict[str, int]:
+    return {label: count for label, count in counts.items() if count}
+
+
+def transient_runs(labelled: Labelled) -> dict[str, list[int]]:
+    """Per single-recipient address: the lengths of its runs of Transient bounces with no
+    delivery between (deliveries and other bounces end a run)."""
+    outcomes = defaultdict(list)
+    for row in labelled.rows:
+        if row["event_class"] in ("delivery", "bounce") and ";" not in row["recipients"]:
+            outcomes[row["recipients"]].append((row["event_at"], row["detail"].startswith("Transient/")))
+    runs = {}
+    for recipient, events in outcomes.items():
+        lengths, current = [], 0
+        for _, transient in sorted(events):
+            current = current + 1 if transient else 0
+            if current:
+                lengths.append(current)
+        runs[recipient] = lengths
+    return runs
+
+
+def test_every_planned_behaviour_appears(labelled: Labelled) -> None:
+    truth = labelled.truth
+    for event_class in ("open", "click"):
+        assert all(truth["engagement"][event_class]["per_engagement"].values())
+        assert min(truth["engagement"][event_class]["per_rule"].values()) >= 12, truth["engagement"]
+    assert all(truth["subscription_changes"].values()) and all(truth["recipients_per_provider"].values())
+    truths = [row["_truth"] for row in labelled.rows]
+    suppressed = Counter(t["event_class"] for t in truths if t["on_account_suppression_list"] == "true")
+    assert suppressed["bounce"] and suppressed["complaint"]
+    messages = labelled.messages.values()
+    untagged = sum(not message["campaign"] for message in messages)
+    assert 0 < untagged < len(labelled.messages) / 10, "some messages without a campaign tag"
+    assert any(m["configuration_set"] == "transactional" for m in messages)
+    runs = transient_runs(labelled)
+    assert any(max(lengths, default=0) >= 3 for lengths in runs.values()), "3 soft bounces in a row"
+    assert any(max(lengths, default=0) == 2 for lengths in runs.values()), "only 2 in a row"
+    interrupted = [lengths for lengths in runs.values() if lengths.count(1) >= 2]
+    assert interrupted, "soft bounces with a delivery between"
+    changes = defaultdict(list)
+    for row in sorted(labelled.rows, key=lambda r: r["event_at"]):
+        recipients = labelled.messages[row["message_id"]]["recipients"]
+        if row["event_class"] == "subscription" and ";" not in recipients:
+            changes[recipients].append(row["_truth"]["subscription_change"])
+    resubscribed = [c for c in changes.values() if c[0].startswith("opt_out") and "opt_in" in c[1:]]
+    assert resubscribed, "an opt-in later than an opt-out of the same recipient"
