@@ -83,3 +83,20 @@
 {% macro default__ses_map_entries(map_column) -%}
     map_entries({{ map_column }})
 {%- endmacro %}
+
+
+{#- A URL without the query parameters whose `name=value` text matches
+    `parameter_pattern` (a regular expression); the rest of the query, in
+    its order, and the fragment are kept. -#}
+{% macro ses_remove_query_parameters(url, parameter_pattern) -%}
+    {{ return(adapter.dispatch('ses_remove_query_parameters', 'ses_analytics')(url, parameter_pattern)) }}
+{%- endmacro %}
+
+{% macro default__ses_remove_query_parameters(url, parameter_pattern) -%}
+    regexp_extract({{ url }}, '^[^?#]*')
+    || coalesce('?' || nullif(array_to_string(list_filter(
+        string_split(regexp_extract({{ url }}, '\?([^#]*)', 1), '&'),
+        lambda parameter: parameter <> '' and not regexp_matches(parameter, {{ ses_string_literal(parameter_pattern) }})
+    ), '&'), ''), '')
+    || regexp_extract({{ url }}, '#.*$')
+{%- endmacro %}

@@ -11,7 +11,9 @@
       complaint_rate       messages complained  / messages sent
       open_rate            messages opened      / messages delivered
       click_rate           messages clicked     / messages delivered
-      click_to_open_rate   messages clicked     / messages opened -#}
+      click_to_open_rate   messages clicked     / messages opened
+    and the same for people alone (machine opens and bot clicks left out,
+    int_ses__engagements): human_open_rate, human_click_rate. -#}
 {% macro ses_cohort_summary(messages, cohort_expression, cohort_name, where='true') %}
 {%- set outcomes = ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained'] %}
 
@@ -22,9 +24,13 @@ with cohort_messages as (
         {%- for event_type in ses_event_types() %}
         count_{{ event_type.plural }},
         {%- endfor %}
+        count_human_opens,
+        count_human_clicks,
         {%- for outcome in outcomes %}
-        was_{{ outcome }}{{ ',' if not loop.last }}
+        was_{{ outcome }},
         {%- endfor %}
+        count_human_opens > 0 as was_opened_by_human,
+        count_human_clicks > 0 as was_clicked_by_human
     from {{ messages }}
     where {{ where }}
 
@@ -38,7 +44,9 @@ totals as (
         {%- for event_type in ses_event_types() %}
         cast(sum(count_{{ event_type.plural }}) as {{ dbt.type_bigint() }}) as count_{{ event_type.plural }},
         {%- endfor %}
-        {%- for outcome in outcomes %}
+        cast(sum(count_human_opens) as {{ dbt.type_bigint() }}) as count_human_opens,
+        cast(sum(count_human_clicks) as {{ dbt.type_bigint() }}) as count_human_clicks,
+        {%- for outcome in outcomes + ['opened_by_human', 'clicked_by_human'] %}
         cast(sum(case when was_{{ outcome }} then 1 else 0 end) as {{ dbt.type_bigint() }}) as count_messages_{{ outcome }}{{ ',' if not loop.last }}
         {%- endfor %}
     from cohort_messages
@@ -55,7 +63,9 @@ final as (
         {{ ses_safe_divide('count_messages_complained', 'count_messages_sent') }} as complaint_rate,
         {{ ses_safe_divide('count_messages_opened', 'count_messages_delivered') }} as open_rate,
         {{ ses_safe_divide('count_messages_clicked', 'count_messages_delivered') }} as click_rate,
-        {{ ses_safe_divide('count_messages_clicked', 'count_messages_opened') }} as click_to_open_rate
+        {{ ses_safe_divide('count_messages_clicked', 'count_messages_opened') }} as click_to_open_rate,
+        {{ ses_safe_divide('count_messages_opened_by_human', 'count_messages_delivered') }} as human_open_rate,
+        {{ ses_safe_divide('count_messages_clicked_by_human', 'count_messages_delivered') }} as human_click_rate
     from totals
 
 )

@@ -18,7 +18,7 @@
     recipient list of bounces and delays. -#}
 {%- set step_detail_names = [
     'link', 'user_agent', 'ip_address', 'smtp_response', 'bounce_type', 'bounce_sub_type',
-    'delay_type', 'complaint_feedback_type',
+    'delay_type', 'complaint_feedback_type', 'complaint_sub_type',
 ] %}
 
 {%- set events = ref('stg_ses__events') %}

@@ -21,7 +21,10 @@ with recipient_events as (
         message_id,
         recipient,
         event_class,
-        event_at
+        event_at,
+        bounce_type,
+        bounce_sub_type,
+        complaint_sub_type
     from {{ ref('int_ses__recipient_events') }}
     where {{ changed_message }} and recipient is not null
 
@@ -46,6 +49,12 @@ requests as (
 
 ),
 
+mailbox_providers as (
+
+    select * from {{ ref('ses_mailbox_providers') }}
+
+),
+
 request_recipients as (
 
     select
@@ -64,7 +73,14 @@ recipient_totals as (
         recipient_events.message_id,
         recipient_events.recipient,
         {{ ses_event_class_aggregates('recipient_events') }}
-        count(*) as count_events
+        count(*) as count_events,
+        -- the kinds of bounce and complaint AWS's rates tell apart
+        coalesce(bool_or(recipient_events.bounce_type = 'Permanent'), false) as was_bounced_permanently,
+        coalesce(bool_or(recipient_events.bounce_type = 'Transient'), false) as was_bounced_transiently,
+        coalesce(bool_or(recipient_events.bounce_sub_type = 'OnAccountSuppressionList'), false)
+            as was_bounced_on_suppression_list,
+        coalesce(bool_or(recipient_events.complaint_sub_type = 'OnAccountSuppressionList'), false)
+            as was_complained_on_suppression_list
     from recipient_events
     group by recipient_events.message_id, recipient_events.recipient
 
@@ -94,12 +110,18 @@ final as (
     select
         recipient_keys.message_id,
         recipient_keys.recipient,
+        {{ ses_email_domain('recipient_keys.recipient') }} as recipient_domain,
+        {{ ses_mailbox_provider('mailbox_providers') }} as mailbox_provider,
         message_recipients.message_id is not null as was_addressed,
         request_recipients.message_id is not null as was_requested,
         request_recipients.region,
         request_recipients.request_time,
         {{ ses_event_class_outcomes('recipient_totals') }}
         coalesce(recipient_totals.count_events, 0) as count_events,
+        coalesce(recipient_totals.was_bounced_permanently, false) as was_bounced_permanently,
+        coalesce(recipient_totals.was_bounced_transiently, false) as was_bounced_transiently,
+        coalesce(recipient_totals.was_bounced_on_suppression_list, false) as was_bounced_on_suppression_list,
+        coalesce(recipient_totals.was_complained_on_suppression_list, false) as was_complained_on_suppression_list,
         {{ ses_run_loaded_at() }} as loaded_at
     from recipient_keys
     left join recipient_totals
@@ -114,6 +136,8 @@ final as (
         on
             recipient_keys.message_id = request_recipients.message_id
             and recipient_keys.recipient = request_recipients.recipient
+    left join mailbox_providers
+        on {{ ses_email_domain('recipient_keys.recipient') }} = mailbox_providers.domain
 
 )
 

@@ -45,6 +45,29 @@ message_recipients as (
 
 ),
 
+mailbox_providers as (
+
+    select * from {{ ref('ses_mailbox_providers') }}
+
+),
+
+human_engagement as (
+
+    -- opens and clicks by people: machine opens and bot clicks left out
+    select
+        message_id,
+        cast(sum(case when event_class = 'open' and is_human then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as count_human_opens,
+        cast(sum(case when event_class = 'click' and is_human then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as count_human_clicks,
+        min(case when event_class = 'open' and is_human then event_at end) as first_human_open_at,
+        min(case when event_class = 'click' and is_human then event_at end) as first_human_click_at
+    from {{ ref('int_ses__engagements') }}
+    where {{ changed_message }}
+    group by message_id
+
+),
+
 request_totals as (
 
     select
@@ -82,6 +105,8 @@ mail_attributes as (
     select
         event_totals.message_id,
         mail_events.source,
+        {{ ses_email_domain('mail_events.source') }} as sending_domain,
+        {{ ses_tag_value('mail_events.tags', var('ses_campaign_tag')) }} as campaign,
         mail_events.subject,
         mail_events.configuration_set,
         mail_events.tags,
@@ -95,11 +120,19 @@ mail_attributes as (
 recipient_counts as (
 
     select
-        message_id,
+        message_recipients.message_id,
         count(*) as recipient_count,
-        array_sort(array_agg(recipient)) as recipients
+        array_sort(array_agg(message_recipients.recipient)) as recipients,
+        -- one provider for the message when all its recipients share it
+        case
+            when count(distinct {{ ses_mailbox_provider('mailbox_providers') }}) = 1
+                then min({{ ses_mailbox_provider('mailbox_providers') }})
+            else 'multiple'
+        end as mailbox_provider
     from message_recipients
-    group by message_id
+    left join mailbox_providers
+        on {{ ses_email_domain('message_recipients.recipient') }} = mailbox_providers.domain
+    group by message_recipients.message_id
 
 ),
 
@@ -117,12 +150,15 @@ final as (
         message_ids.message_id,
         event_totals.sent_at,
         mail_attributes.source,
+        mail_attributes.sending_domain,
+        mail_attributes.campaign,
         mail_attributes.subject,
         mail_attributes.configuration_set,
         mail_attributes.tags,
         mail_attributes.sending_account_id,
         coalesce(recipient_counts.recipient_count, 0) as recipient_count,
         recipient_counts.recipients,
+        recipient_counts.mailbox_provider,
         request_totals.message_id is not null as was_requested,
         request_totals.region,
         request_totals.request_time,
@@ -130,6 +166,10 @@ final as (
         request_totals.request_attributes,
         coalesce(event_totals.count_events, 0) as count_events,
         {{ ses_event_class_outcomes('event_totals') }}
+        coalesce(human_engagement.count_human_opens, 0) as count_human_opens,
+        coalesce(human_engagement.count_human_clicks, 0) as count_human_clicks,
+        human_engagement.first_human_open_at,
+        human_engagement.first_human_click_at,
         {{ ses_seconds_between('event_totals.sent_at', 'event_totals.first_delivery_at') }}
             as seconds_to_first_delivery,
         {{ ses_seconds_between('event_totals.sent_at', 'event_totals.first_open_at') }} as seconds_to_first_open,
@@ -150,6 +190,8 @@ final as (
         on message_ids.message_id = request_totals.message_id
     left join mail_attributes
         on message_ids.message_id = mail_attributes.message_id
+    left join human_engagement
+        on message_ids.message_id = human_engagement.message_id
 
 )
 

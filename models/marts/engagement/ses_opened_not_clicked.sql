@@ -23,6 +23,9 @@ final as (
         subject,
         first_open_at,
         count_opens,
+        count_human_opens,
+        -- a person read it (not only a privacy proxy or a gateway's prefetch)
+        count_human_opens > 0 as was_opened_by_human,
         last_event_at
     from messages
 
