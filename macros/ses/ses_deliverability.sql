@@ -28,19 +28,21 @@
 
 
 {#- The rates of the deliverability marts, each over its documented
-    denominator (see DECISIONLOG.md), from the summed figures of a row. -#}
-{% macro ses_deliverability_rates() -%}
-    {{ ses_safe_divide('vdm_deliveries', 'vdm_sends') }} as delivery_rate,
-    {{ ses_safe_divide('vdm_permanent_bounces', 'vdm_sends') }} as bounce_rate,
-    {{ ses_safe_divide('vdm_transient_bounces', 'vdm_sends') }} as transient_bounce_rate,
-    {{ ses_safe_divide('vdm_complaints', 'vdm_complaint_feedback_deliveries') }} as complaint_rate,
-    {{ ses_safe_divide('vdm_unique_opens', 'vdm_open_tracked_deliveries') }} as open_rate,
-    {{ ses_safe_divide('vdm_unique_clicks', 'vdm_click_tracked_deliveries') }} as click_rate,
-    {{ ses_safe_divide('vdm_unique_clicks', 'vdm_unique_opens') }} as click_to_open_rate,
-    {{ ses_safe_divide('vdm_human_unique_opens', 'vdm_open_tracked_deliveries') }} as human_open_rate,
-    {{ ses_safe_divide('vdm_human_unique_clicks', 'vdm_click_tracked_deliveries') }} as human_click_rate,
-    {{ ses_safe_divide('vdm_human_unique_clicks', 'vdm_human_unique_opens') }} as human_click_to_open_rate,
-    {{ ses_safe_divide('vdm_unsubscribes', 'vdm_deliveries') }} as unsubscribe_rate,
+    denominator (see DECISIONLOG.md), from the summed figures of a row (of
+    `relation_alias`, when given). -#}
+{% macro ses_deliverability_rates(relation_alias=none) -%}
+    {%- set of = relation_alias ~ '.' if relation_alias else '' %}
+    {{ ses_safe_divide(of ~ 'vdm_deliveries', of ~ 'vdm_sends') }} as delivery_rate,
+    {{ ses_safe_divide(of ~ 'vdm_permanent_bounces', of ~ 'vdm_sends') }} as bounce_rate,
+    {{ ses_safe_divide(of ~ 'vdm_transient_bounces', of ~ 'vdm_sends') }} as transient_bounce_rate,
+    {{ ses_safe_divide(of ~ 'vdm_complaints', of ~ 'vdm_complaint_feedback_deliveries') }} as complaint_rate,
+    {{ ses_safe_divide(of ~ 'vdm_unique_opens', of ~ 'vdm_open_tracked_deliveries') }} as open_rate,
+    {{ ses_safe_divide(of ~ 'vdm_unique_clicks', of ~ 'vdm_click_tracked_deliveries') }} as click_rate,
+    {{ ses_safe_divide(of ~ 'vdm_unique_clicks', of ~ 'vdm_unique_opens') }} as click_to_open_rate,
+    {{ ses_safe_divide(of ~ 'vdm_human_unique_opens', of ~ 'vdm_open_tracked_deliveries') }} as human_open_rate,
+    {{ ses_safe_divide(of ~ 'vdm_human_unique_clicks', of ~ 'vdm_click_tracked_deliveries') }} as human_click_rate,
+    {{ ses_safe_divide(of ~ 'vdm_human_unique_clicks', of ~ 'vdm_human_unique_opens') }} as human_click_to_open_rate,
+    {{ ses_safe_divide(of ~ 'vdm_unsubscribes', of ~ 'vdm_deliveries') }} as unsubscribe_rate,
 {%- endmacro %}
 
 

@@ -49,29 +49,20 @@ response_times as (
 
 ),
 
-campaign_rates as (
-
-    select
-        *,
-        {{ ses_deliverability_rates() }}
-        last_sent_date - first_sent_date + 1 as count_days
-    from campaign_totals
-
-),
-
 final as (
 
     select
-        campaign_rates.*,
+        campaign_totals.*,
+        {{ ses_deliverability_rates('campaign_totals') }}
         response_times.median_seconds_to_first_open,
         response_times.median_seconds_to_first_click,
         response_times.median_seconds_to_first_human_open,
         response_times.median_seconds_to_first_human_click
-    from campaign_rates
+    from campaign_totals
     left join response_times
         on
-            campaign_rates.campaign is not distinct from response_times.campaign
-            and campaign_rates.configuration_set is not distinct from response_times.configuration_set
+            campaign_totals.campaign is not distinct from response_times.campaign
+            and campaign_totals.configuration_set is not distinct from response_times.configuration_set
 
 )
 
