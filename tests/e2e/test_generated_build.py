@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import collections
 import csv
+import dataclasses
 import datetime as dt
 import json
+import re
+import statistics
+import urllib.parse
 
 import pytest
 
@@ -183,3 +187,273 @@ def test_sampled_journeys_step_by_step(generated) -> None:
             f" where message_id = '{message_id}' order by step_number"
         )
         assert actual == expected, message_id
+
+
+# --- deliverability: every mart computed here from the generator's truth files
+# (its planned labels), by the definitions in DECISIONLOG.md, not from the models
+
+NO_COMPLAINT_FEEDBACK = {"gmail", "icloud", "qq", "netease", "orange"}  # as the ses_mailbox_providers seed says
+TRACKING_PARAMETER = re.compile(r"^(?:utm_[^=]*|gclid|fbclid|msclkid|mc_cid|mc_eid|_hsenc|_hsmi)(?:=|$)")
+
+
+@dataclasses.dataclass
+class TrueMessage:
+    message_id: str
+    sent_at: dt.datetime
+    configuration_set: str
+    sending_domain: str
+    campaign: str | None
+    providers: dict[str, str]  # recipient -> mailbox provider
+    tracks_opens: bool
+    tracks_clicks: bool
+    events: list[dict] = dataclasses.field(default_factory=list)
+
+    @property
+    def provider(self) -> str:
+        providers = set(self.providers.values())
+        return providers.pop() if len(providers) == 1 else "multiple"
+
+    @property
+    def is_vdm_eligible(self) -> bool:
+        return len(self.providers) == 1 and self.provider != "mailbox_simulator"
+
+    @property
+    def tags_seen(self) -> tuple[str | None, str | None]:
+        """(configuration set, campaign) as the message fact reads them: from the
+        Send, else the earliest event; legacy notifications carry no tags."""
+        mail_event = min(self.events, key=lambda e: (e["event_class"] != "send", parse_utc(e["event_at"])))
+        if mail_event["envelope"] == "legacy":
+            return None, None
+        return self.configuration_set, self.campaign
+
+    def of_class(self, event_class: str) -> list[dict]:
+        return [event for event in self.events if event["event_class"] == event_class]
+
+    def listed(self, event_class: str, detail_prefix: str = "", suppression_list: bool | None = None) -> set[str]:
+        """Recipients named by events of a class (every recipient for send and reject)."""
+        named = set()
+        for event in self.of_class(event_class):
+            if not event["detail"].startswith(detail_prefix):
+                continue
+            if suppression_list is not None and (event["on_account_suppression_list"] == "true") != suppression_list:
+                continue
+            named |= set(event["recipients"].split(";")) if event["recipients"] else set(self.providers)
+        return named
+
+
+@pytest.fixture(scope="module")
+def true_messages(generated, tmp_path_factory) -> dict[str, TrueMessage]:
+    build, _, true_events, _ = generated
+    data_dir = build.database.parent / "data"
+    messages = {}
+    with (data_dir / "ground_truth_messages.csv").open() as messages_file:
+        for row in csv.DictReader(messages_file):
+            messages[row["message_id"]] = TrueMessage(
+                row["message_id"], parse_utc(row["sent_at"]), row["configuration_set"], row["sending_domain"],
+                row["campaign"] or None, dict(zip(row["recipients"].split(";"), row["mailbox_providers"].split(";"))),
+                row["tracks_opens"] == "true", row["tracks_clicks"] == "true")
+    for event in true_events:
+        messages[event["message_id"]].events.append(event)
+    return {message_id: message for message_id, message in messages.items() if message.events}
+
+
+def is_human(event: dict) -> bool:
+    return event["engagement"] in ("human", "proxy")
+
+
+def expected_daily(messages: dict[str, TrueMessage]) -> dict[tuple, collections.Counter]:
+    cells: dict[tuple, collections.Counter] = collections.defaultdict(collections.Counter)
+    for message in messages.values():
+        configuration_set, campaign = message.tags_seen
+        key = (message.sent_at.date(), configuration_set, message.sending_domain, campaign)
+        sent, delivered = message.listed("send"), message.listed("delivery")
+        permanent, transient = message.listed("bounce", "Permanent/"), message.listed("bounce", "Transient/")
+        on_list = message.listed("bounce", "Permanent/OnAccountSuppressionList")
+        complained, complained_on_list = message.listed("complaint"), message.listed("complaint", suppression_list=True)
+        for recipient, provider in message.providers.items():
+            cell = cells[(*key[:3], provider, key[3])]
+            eligible = message.is_vdm_eligible
+            flags = {
+                "count_sends": recipient in sent, "count_deliveries": recipient in delivered,
+                "count_rejects": recipient in message.listed("reject"),
+                "count_delivery_delays": recipient in message.listed("delivery_delay"),
+                "count_permanent_bounces": recipient in permanent, "count_transient_bounces": recipient in transient,
+                "count_suppression_list_bounces": recipient in on_list, "count_complaints": recipient in complained,
+                "vdm_sends": eligible and recipient in sent, "vdm_deliveries": eligible and recipient in delivered,
+                "vdm_open_tracked_deliveries": eligible and recipient in delivered and message.tracks_opens,
+                "vdm_click_tracked_deliveries": eligible and recipient in delivered and message.tracks_clicks,
+                "vdm_complaint_feedback_deliveries":
+                    eligible and recipient in delivered and provider not in NO_COMPLAINT_FEEDBACK,
+                "vdm_permanent_bounces": eligible and recipient in permanent - on_list,
+                "vdm_transient_bounces": eligible and recipient in transient,
+                "vdm_complaints": eligible and recipient in complained - complained_on_list,
+            }
+            cell.update({name: int(flag) for name, flag in flags.items()})
+        cell = cells[(*key[:3], message.provider, key[3])]
+        opens, clicks = message.of_class("open"), message.of_class("click")
+        human_opens, human_clicks = [e for e in opens if is_human(e)], [e for e in clicks if is_human(e)]
+        unsubscribed = any(e["subscription_change"].startswith("opt_out") for e in message.of_class("subscription"))
+        eligible = message.is_vdm_eligible
+        cell.update({
+            "count_unique_opens": int(bool(opens)), "count_opens": len(opens),
+            "count_human_unique_opens": int(bool(human_opens)), "count_human_opens": len(human_opens),
+            "count_unique_clicks": int(bool(clicks)), "count_clicks": len(clicks),
+            "count_human_unique_clicks": int(bool(human_clicks)), "count_human_clicks": len(human_clicks),
+            "count_unsubscribes": int(unsubscribed),
+            "vdm_unique_opens": int(eligible and bool(opens)), "vdm_unique_clicks": int(eligible and bool(clicks)),
+            "vdm_human_unique_opens": int(eligible and bool(human_opens)),
+            "vdm_human_unique_clicks": int(eligible and bool(human_clicks)),
+            "vdm_unsubscribes": int(eligible and unsubscribed),
+        })
+    return cells
+
+
+DAILY_COLUMNS = (
+    "count_sends", "count_deliveries", "count_rejects", "count_delivery_delays", "count_permanent_bounces",
+    "count_transient_bounces", "count_suppression_list_bounces", "count_complaints", "count_unique_opens",
+    "count_opens", "count_human_unique_opens", "count_human_opens", "count_unique_clicks", "count_clicks",
+    "count_human_unique_clicks", "count_human_clicks", "count_unsubscribes", "vdm_sends", "vdm_deliveries",
+    "vdm_open_tracked_deliveries", "vdm_click_tracked_deliveries", "vdm_complaint_feedback_deliveries",
+    "vdm_permanent_bounces", "vdm_transient_bounces", "vdm_complaints", "vdm_unique_opens", "vdm_unique_clicks",
+    "vdm_human_unique_opens", "vdm_human_unique_clicks", "vdm_unsubscribes",
+)
+
+
+def test_engagement_labels(generated) -> None:
+    build, _, true_events, _ = generated
+    rules = {"human": (True, None), "proxy": (True, "image_proxy")}
+    expected = collections.Counter(
+        (e["message_id"], e["event_class"], parse_utc(e["event_at"]),
+         *rules.get(e["engagement"], (False, e["engagement_rule"])))
+        for e in true_events if e["event_class"] in ("open", "click")
+    )
+    assert collections.Counter(build.query(
+        "select message_id, event_class, event_at, is_human, engagement_rule from staging.int_ses__engagements"
+    )) == expected
+
+
+def test_deliverability_daily(generated, true_messages) -> None:
+    build = generated[0]
+    expected = {key: tuple(cell[name] for name in DAILY_COLUMNS) for key, cell in expected_daily(true_messages).items()}
+    actual = {
+        (row[0], row[1], row[2], row[3], row[4]): row[5:]
+        for row in build.query(
+            f"select sent_date, configuration_set, sending_domain, mailbox_provider, campaign, {', '.join(DAILY_COLUMNS)}"
+            " from marts.ses_deliverability_daily"
+        )
+    }
+    assert actual == expected
+
+
+def test_campaign_performance(generated, true_messages) -> None:
+    build = generated[0]
+    expected: dict[tuple, collections.Counter] = collections.defaultdict(collections.Counter)
+    for (_, configuration_set, _, _, campaign), cell in expected_daily(true_messages).items():
+        expected[(campaign, configuration_set)].update(cell)
+    actual = build.query(f"select campaign, configuration_set, {', '.join(DAILY_COLUMNS)} from marts.ses_campaign_performance")
+    assert {(row[0], row[1]): row[2:] for row in actual} == {
+        key: tuple(cell[name] for name in DAILY_COLUMNS) for key, cell in expected.items()
+    }
+    first_open_seconds = collections.defaultdict(list)
+    for message in true_messages.values():
+        opens = [parse_utc(e["event_at"]) for e in message.of_class("open") if is_human(e)]
+        if opens:
+            first_open_seconds[tuple(reversed(message.tags_seen))].append(
+                (min(opens) - message.sent_at).total_seconds())
+    for campaign, configuration_set, median_seconds in build.query(
+        "select campaign, configuration_set, median_seconds_to_first_human_open from marts.ses_campaign_performance"
+    ):
+        seconds = first_open_seconds.get((campaign, configuration_set))
+        assert median_seconds == (pytest.approx(statistics.median(seconds)) if seconds else None)
+
+
+def test_reputation(generated, true_messages) -> None:
+    build = generated[0]
+    sends = []  # (sent_at, message_id, recipient, configuration_set, hard bounce, complaint, feedback send)
+    for message in true_messages.values():
+        sent = message.listed("send")
+        hard = message.listed("bounce", "Permanent/") - message.listed("bounce", "Permanent/OnAccountSuppressionList")
+        complained = message.listed("complaint") - message.listed("complaint", suppression_list=True)
+        for recipient, provider in message.providers.items():
+            if recipient in sent and provider != "mailbox_simulator":
+                sends.append((message.sent_at, message.message_id, recipient, message.tags_seen[0],
+                               recipient in hard, recipient in complained, provider not in NO_COMPLAINT_FEEDBACK))
+    sends.sort()
+    # from the first send to the last day any message was sent
+    first_day, last_day = sends[0][0].date(), max(message.sent_at.date() for message in true_messages.values())
+    all_days = [first_day + dt.timedelta(days=offset) for offset in range((last_day - first_day).days + 1)]
+    expected = {}
+    for report_date in all_days:
+        window = [s for s in sends if report_date - dt.timedelta(days=14) < s[0].date() <= report_date][-10_000:]
+        hard, complaints, feedback = (sum(s[index] for s in window) for index in (4, 5, 6))
+        expected[report_date] = (len(window), hard, complaints, feedback)
+    assert {row[0]: row[1:] for row in build.query(
+        "select report_date, window_sends, window_hard_bounces, window_complaints, window_complaint_feedback_sends"
+        " from marts.ses_reputation_daily where scope = 'account'"
+    )} == expected
+
+
+def test_suppression_candidates(generated, true_messages) -> None:
+    build = generated[0]
+    causes = collections.defaultdict(list)  # recipient -> (time, reason, message)
+    runs = collections.defaultdict(list)  # recipient -> [(time, is_delivery, message)]
+    subscription_changes = collections.defaultdict(list)
+    on_list = set()
+    for message in true_messages.values():
+        for event in message.events:
+            at, named = parse_utc(event["event_at"]), [r for r in event["recipients"].split(";") if r]
+            if event["event_class"] == "bounce" and event["detail"].startswith("Permanent/"):
+                causes_for = "hard_bounce"
+            elif event["event_class"] == "complaint":
+                causes_for = "complaint"
+            else:
+                causes_for = None
+            for recipient in named:
+                if causes_for:
+                    causes[recipient].append((at, causes_for, message.message_id))
+                if event["on_account_suppression_list"] == "true":
+                    on_list.add(recipient)
+                if event["event_class"] == "delivery" or event["detail"].startswith("Transient/"):
+                    runs[recipient].append((at, event["event_class"] == "delivery", message.message_id))
+            if event["event_class"] == "subscription" and len(message.providers) == 1:
+                subscription_changes[next(iter(message.providers))].append((at, message.message_id, event))
+    for recipient, changes in subscription_changes.items():
+        at, message_id, event = max(changes, key=lambda change: (change[0], change[1]))
+        if event["subscription_change"].startswith("opt_out"):
+            causes[recipient].append((at, "unsubscribe", message_id))
+    for recipient, events in runs.items():
+        events.sort(key=lambda event: (event[0], event[1]))  # a bounce before a delivery at the same instant
+        deliveries = [index for index, event in enumerate(events) if event[1]]
+        run = events[deliveries[-1] + 1:] if deliveries else events
+        if len(run) >= 3:
+            causes[recipient].append((run[2][0], "transient_bounces", run[2][2]))
+    expected = {}
+    for recipient, recipient_causes in causes.items():
+        if recipient.endswith("@simulator.amazonses.com"):
+            continue
+        # each reason's first event, then the reason that applied first
+        first = {}
+        for cause in sorted(recipient_causes):
+            first.setdefault(cause[1], cause)
+        at, reason, message_id = min(first.values(), key=lambda cause: (cause[0], cause[1]))
+        expected[recipient] = (reason, at, message_id, recipient in on_list)
+    assert {row[0]: row[1:] for row in build.query(
+        "select recipient, suppression_reason, became_candidate_at, caused_by_message_id,"
+        " is_on_account_suppression_list from marts.ses_suppression_candidates"
+    )} == expected
+
+
+def test_link_performance(generated) -> None:
+    build, _, true_events, _ = generated
+    expected: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for event in true_events:
+        if event["event_class"] != "click":
+            continue
+        url = urllib.parse.urlsplit(event["detail"])
+        kept = [p for p in url.query.split("&") if p and not TRACKING_PARAMETER.match(p)]
+        link = urllib.parse.urlunsplit(url._replace(query="&".join(kept)))
+        expected[link].update({"clicks": 1, "human": int(is_human(event))})
+    actual = build.query(
+        "select link, sum(count_clicks), sum(count_human_clicks) from marts.ses_link_performance group by link"
+    )
+    assert {row[0]: row[1:] for row in actual} == {link: (c["clicks"], c["human"]) for link, c in expected.items()}

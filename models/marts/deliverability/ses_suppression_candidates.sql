@@ -34,7 +34,10 @@ subscription_changes as (
         -- the latest change decides: an opt-in after an opt-out undoes it
         row_number() over (partition by recipient order by event_at desc, message_id desc) as recency
     from {{ ref('int_ses__subscription_changes') }}
-    where recipient is not null and subscription_change <> 'no_change'
+    where
+        recipient is not null
+        and subscription_change <> 'no_change'
+        and {{ ses_email_domain('recipient') }} <> 'simulator.amazonses.com'
 
 ),
 
