@@ -106,3 +106,30 @@ def query(
 def scalar(sql: str, parameters: Sequence[Any] | None = None, **options: Any) -> Any:
     """The first value of the first row of `query(sql)`."""
     return query(sql, parameters, **options).iat[0, 0]
+
+
+def table(
+    frame: pandas.DataFrame, *, percent: Sequence[str] = (), decimals: int = 1
+) -> "pandas.io.formats.style.Styler":
+    """`frame` for display: no index column, blanks for missing values (a rate
+    whose denominator is zero), the `percent` columns as percentages and
+    whole-number columns with thousands separators, timestamps to the minute
+    (dates alone when every time is midnight)."""
+    times = {
+        column: "%Y-%m-%d" if frame[column].dropna().eq(frame[column].dropna().dt.normalize()).all() else "%Y-%m-%d %H:%M"
+        for column in frame.columns if pandas.api.types.is_datetime64_any_dtype(frame[column])
+    }
+    whole = [column for column in frame.columns if pandas.api.types.is_integer_dtype(frame[column])]
+    counts = [
+        column for column in frame.columns
+        if column not in percent and pandas.api.types.is_float_dtype(frame[column])
+        and frame[column].dropna().mod(1).eq(0).all()
+    ]
+    styler = frame.style.hide(axis="index").format(na_rep="")
+    for column, pattern in times.items():
+        styler = styler.format(lambda value, pattern=pattern: value.strftime(pattern), subset=[column], na_rep="")
+    return (
+        styler
+        .format("{:,.0f}", subset=whole + counts, na_rep="")
+        .format(f"{{:.{decimals}%}}", subset=list(percent), na_rep="")
+    )

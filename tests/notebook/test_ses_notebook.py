@@ -90,3 +90,15 @@ def test_sql_errors_are_not_retried(database) -> None:
     with pytest.raises(duckdb.CatalogException):
         ses_notebook.query("select * from no_such_table", database=database, wait_seconds=60)
     assert time.monotonic() - started < 5
+
+
+def test_a_table_shows_no_index_and_blanks_for_missing_values() -> None:
+    import pandas
+
+    frame = pandas.DataFrame(
+        {"provider": ["gmail", "yahoo"], "sends": [1200.0, 80.0], "complaint_rate": [None, 0.0125]}
+    )
+    html = ses_notebook.table(frame, percent=["complaint_rate"]).to_html()
+    assert "1,200" in html and "1.2%" in html
+    assert "nan" not in html.lower()
+    assert "row_heading" not in html  # no index column
