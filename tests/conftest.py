@@ -199,6 +199,11 @@ MARTS = [
     "marts.ses_journeys",
     "marts.ses_opened_not_clicked",
     "marts.ses_rejected_records",
+    "marts.ses_deliverability_daily",
+    "marts.ses_reputation_daily",
+    "marts.ses_suppression_candidates",
+    "marts.ses_link_performance",
+    "marts.ses_campaign_performance",
 ]
 # Bookkeeping that records when and from which copy a row was loaded: it
 # legitimately differs between an incremental history and a full refresh.

@@ -96,3 +96,76 @@
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- Models rebuilt whole when anything they read changed: aggregates over
+    every message (the deliverability marts), which no message-by-message
+    rebuild can keep right (a reputation window spans days, a suppression
+    candidate can stop being one). They are incremental (append) so that a
+    run with nothing new writes nothing: the model's config meta names what
+    it reads (`rebuilt_from`: models stamped with loaded_at) and the vars it
+    is built with (`settings`), and its rows carry loaded_at and
+    settings_version. When an input has rows loaded since the model's last
+    run, or a setting changed, the pre-hook ses_delete_rows_to_rebuild
+    empties it and every row is written again. -#}
+
+{#- A hash of the values of the vars the model names in its meta `settings`. -#}
+{% macro ses_settings_version() -%}
+    {%- set values = {} -%}
+    {%- for name in model.config.meta.settings -%}
+        {%- do values.update({name: var(name)}) -%}
+    {%- endfor -%}
+    {{ return(local_md5(tojson(values, sort_keys=true))) }}
+{%- endmacro %}
+
+
+{#- True when the model must write every row again: a full build, rows of an
+    input loaded since its last run, or other settings than it was built
+    with (asked while the model compiles and again while its hook renders;
+    nothing runs between the two). -#}
+{% macro ses_must_rebuild() -%}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set watermark = ses_watermark(this) -%}
+    {%- set changes = [
+        'select 1 from ' ~ this ~ ' where settings_version <> ' ~ ses_string_literal(ses_settings_version())
+    ] -%}
+    {#- the inputs are among the model's own parents (its ref()s), by name -#}
+    {%- set parents = {} -%}
+    {%- for node_id in model.depends_on.nodes if node_id in graph.nodes -%}
+        {%- do parents.update({graph.nodes[node_id].name: graph.nodes[node_id].relation_name}) -%}
+    {%- endfor -%}
+    {%- for input in model.config.meta.rebuilt_from -%}
+        {%- if input not in parents -%}
+            {{ exceptions.raise_compiler_error(
+                model.name ~ ": meta rebuilt_from names " ~ input ~ ", which is not among the model's parents"
+            ) }}
+        {%- endif -%}
+        {%- do changes.append('select 1 from ' ~ parents[input] ~ ' where loaded_at > ' ~ watermark) -%}
+    {%- endfor -%}
+    {%- set any_change = 'select 1 from (' ~ changes | join(' union all ') ~ ') as changes limit 1' -%}
+    {{ return(run_query(any_change).rows | length > 0) }}
+{%- endmacro %}
+
+
+{#- Pre-hook of the models rebuilt whole: empties the model when it is to be
+    written again; renders nothing otherwise. Runs inside the model's
+    transaction. -#}
+{% macro ses_delete_rows_to_rebuild() -%}
+    {%- if execute and is_incremental() and ses_must_rebuild() -%}
+        delete from {{ this }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The bookkeeping columns of a model rebuilt whole, and the filter that
+    makes a run with nothing new write nothing (in the final select). -#}
+{% macro ses_rebuild_columns() -%}
+    {{ ses_string_literal(ses_settings_version()) }} as settings_version,
+    {{ ses_run_loaded_at() }} as loaded_at
+{%- endmacro %}
+
+{% macro ses_rebuild_filter() -%}
+    {{ 'true' if ses_must_rebuild() else 'false' }}
+{%- endmacro %}

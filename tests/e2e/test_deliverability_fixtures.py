@@ -144,9 +144,7 @@ MESSAGES = [
 @pytest.fixture(scope="module")
 def build(tmp_path_factory) -> DbtBuild:
     work_dir = tmp_path_factory.mktemp("deliverability")
-    records = [record for message in MESSAGES for record in message.records]
-    write_objects(work_dir, {"ses-1-2026-03-02-10-00-00-deliverability": "".join(
-        json.dumps(record) + "\n" for record in records).encode()})
+    write_messages(work_dir)
     result = build_events(work_dir, extra_vars={"ses_reputation_window_days": 2})
     assert_built(result)
     return result
@@ -253,10 +251,14 @@ def test_reputation_over_a_two_day_window(build: DbtBuild) -> None:
     ]
 
 
-def test_reputation_window_keeps_the_last_sends(tmp_path: Path) -> None:
+def write_messages(work_dir: Path) -> None:
     records = [record for message in MESSAGES for record in message.records]
-    write_objects(tmp_path, {"ses-1-2026-03-02-10-00-00-deliverability": "".join(
+    write_objects(work_dir, {"ses-1-2026-03-02-10-00-00-deliverability": "".join(
         json.dumps(record) + "\n" for record in records).encode()})
+
+
+def test_reputation_window_keeps_the_last_sends(tmp_path: Path) -> None:
+    write_messages(tmp_path)
     build = build_events(tmp_path, extra_vars={"ses_reputation_window_sends": 4})
     assert_built(build)
     # day 2's last four sends: gus, hal, ivy, jon (no hard bounce among them)
@@ -267,7 +269,8 @@ def test_reputation_window_keeps_the_last_sends(tmp_path: Path) -> None:
 
 
 def test_suppression_candidates(build: DbtBuild) -> None:
-    assert rows(build, "select * exclude (recipient_domain, suppression_reasons) from marts.ses_suppression_candidates"
+    assert rows(build, "select * exclude (recipient_domain, suppression_reasons, settings_version, loaded_at)"
+                " from marts.ses_suppression_candidates"
                 " order by recipient") == [
         {"recipient": "ann@gmail.com", "mailbox_provider": "gmail", "suppression_reason": "unsubscribe",
          "became_candidate_at": "2026-03-02 13:00:00", "caused_by_message_id": "m1",
@@ -338,3 +341,49 @@ def test_campaign_performance(build: DbtBuild) -> None:
         "select count_sends, count_deliveries, count_transient_bounces, vdm_open_tracked_deliveries, open_rate"
         " from marts.ses_campaign_performance where campaign is null"
     ) == [(8, 2, 6, 0, None)]
+
+
+DELIVERABILITY_MARTS = [
+    "ses_deliverability_daily", "ses_reputation_daily", "ses_suppression_candidates", "ses_link_performance",
+    "ses_campaign_performance",
+]
+
+
+def loaded_at(build: DbtBuild) -> dict[str, set]:
+    return {mart: {row[0] for row in build.query(f"select distinct loaded_at from marts.{mart}")}
+            for mart in DELIVERABILITY_MARTS}
+
+
+def test_marts_are_written_again_only_when_their_input_or_settings_change(tmp_path: Path) -> None:
+    write_messages(tmp_path)
+    first = build_events(tmp_path)
+    assert_built(first)
+    before = loaded_at(first)
+    assert all(len(stamps) == 1 for stamps in before.values())
+
+    # nothing new: every mart keeps its rows as written
+    again = build_events(tmp_path)
+    assert_built(again)
+    assert loaded_at(again) == before
+
+    # another reputation window: that mart alone is written again, by the new window
+    rewindowed = build_events(tmp_path, extra_vars={"ses_reputation_window_days": 2})
+    assert_built(rewindowed)
+    after = loaded_at(rewindowed)
+    assert after["ses_reputation_daily"] != before["ses_reputation_daily"]
+    assert {mart: stamps for mart, stamps in after.items() if mart != "ses_reputation_daily"} == {
+        mart: stamps for mart, stamps in before.items() if mart != "ses_reputation_daily"}
+    assert rewindowed.query(
+        "select window_sends from marts.ses_reputation_daily where scope = 'account' order by report_date"
+    ) == [(10,), (13,), (6,)]
+
+    # a new event (a second click by ann): every mart reading clicks is written again
+    late_click = Message("m1", day(2, "10:00:00.000"), ["ann@gmail.com"], MARKETING).clicked(
+        day(5, "09:00:00.000"), f"{SALE}?utm_source=ses&id=7", IPHONE, {"campaign": ["spring"]}).records[-1]
+    write_objects(tmp_path, {"ses-1-2026-03-05-09-00-00-late": (json.dumps(late_click) + "\n").encode()})
+    late = build_events(tmp_path, extra_vars={"ses_reputation_window_days": 2})
+    assert_built(late)
+    assert all(loaded_at(late)[mart] != after[mart] for mart in DELIVERABILITY_MARTS)
+    assert late.query(
+        "select count_clicks, count_human_clicks from marts.ses_link_performance where link like '%sale%'"
+    ) == [(3, 2)]

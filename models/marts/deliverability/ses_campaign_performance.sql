@@ -2,6 +2,13 @@
 -- x configuration set: the daily deliverability figures summed over every
 -- day, sending domain and mailbox provider, their rates by the same
 -- definitions, and how soon after sending people opened and clicked.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    meta={'rebuilt_from': ['ses_deliverability_daily', 'fct_ses_messages'], 'settings': []},
+    pre_hook="{{ ses_delete_rows_to_rebuild() }}",
+) }}
 
 {%- set summed_figures = ses_deliverability_figures() | map('first') | list %}
 
@@ -57,7 +64,8 @@ final as (
         response_times.median_seconds_to_first_open,
         response_times.median_seconds_to_first_click,
         response_times.median_seconds_to_first_human_open,
-        response_times.median_seconds_to_first_human_click
+        response_times.median_seconds_to_first_human_click,
+        {{ ses_rebuild_columns() }}
     from campaign_totals
     left join response_times
         on
@@ -67,3 +75,4 @@ final as (
 )
 
 select * from final
+where {{ ses_rebuild_filter() }}

@@ -1,6 +1,13 @@
 -- grain: one link (the clicked URL without its tracking parameters, see
 -- ses_link_tracking_parameters) x its link tags: every click on it, and
 -- how many were people's rather than link scanners'.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    meta={'rebuilt_from': ['int_ses__engagements'], 'settings': ['ses_link_tracking_parameters']},
+    pre_hook="{{ ses_delete_rows_to_rebuild() }}",
+) }}
 
 with clicks as (
 
@@ -27,10 +34,12 @@ final as (
         cast(sum(case when is_human then 1 else 0 end) as {{ dbt.type_bigint() }}) as count_human_clicks,
         count(distinct case when is_human then message_id end) as count_human_clicked_messages,
         min(event_at) as first_clicked_at,
-        max(event_at) as last_clicked_at
+        max(event_at) as last_clicked_at,
+        {{ ses_rebuild_columns() }}
     from clicks
     group by link_without_tracking, link_tags
 
 )
 
 select * from final
+where {{ ses_rebuild_filter() }}

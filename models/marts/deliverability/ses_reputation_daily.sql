@@ -6,6 +6,13 @@
 -- reproduced exactly (it does not publish its window): these are early
 -- warnings. Every day from the scope's first send to the last day with any
 -- send has its row, days without sends included.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    meta={'rebuilt_from': ['fct_ses_messages', 'fct_ses_message_recipients'], 'settings': ['ses_reputation_window_sends', 'ses_reputation_window_days', 'ses_reputation_thresholds', 'ses_other_providers_send_complaint_feedback']},
+    pre_hook="{{ ses_delete_rows_to_rebuild() }}",
+) }}
 
 {%- set thresholds = var('ses_reputation_thresholds') %}
 {%- set window_days = var('ses_reputation_window_days') %}
@@ -275,9 +282,11 @@ final as (
             else 'healthy'
         end as reputation_status,
         bounce_rate - lag(bounce_rate) over (partition by scope_id order by report_date) as bounce_rate_change,
-        complaint_rate - lag(complaint_rate) over (partition by scope_id order by report_date) as complaint_rate_change
+        complaint_rate - lag(complaint_rate) over (partition by scope_id order by report_date) as complaint_rate_change,
+        {{ ses_rebuild_columns() }}
     from rates
 
 )
 
 select * from final
+where {{ ses_rebuild_filter() }}

@@ -3,6 +3,13 @@
 -- ses_suppression_transient_bounces transient bounces in a row with no
 -- delivery since. The reason is the one that applied first; all that apply
 -- are listed. Mailbox-simulator addresses are left out.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    meta={'rebuilt_from': ['int_ses__recipient_events'], 'settings': ['ses_suppression_transient_bounces']},
+    pre_hook="{{ ses_delete_rows_to_rebuild() }}",
+) }}
 
 {%- set transient_run = var('ses_suppression_transient_bounces') %}
 
@@ -183,7 +190,8 @@ final as (
         recipient_totals.first_event_at,
         recipient_totals.last_event_at,
         recipient_totals.count_qualifying_events,
-        on_suppression_list.recipient is not null as is_on_account_suppression_list
+        on_suppression_list.recipient is not null as is_on_account_suppression_list,
+        {{ ses_rebuild_columns() }}
     from causes
     inner join recipient_totals
         on causes.recipient = recipient_totals.recipient
@@ -198,3 +206,4 @@ final as (
 )
 
 select * from final
+where {{ ses_rebuild_filter() }}
