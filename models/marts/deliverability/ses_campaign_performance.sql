@@ -2,13 +2,10 @@
 -- x configuration set: the daily deliverability figures summed over every
 -- day, sending domain and mailbox provider, their rates by the same
 -- definitions, and how soon after sending people opened and clicked.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    meta={'rebuilt_from': ['ses_deliverability_daily', 'fct_ses_messages'], 'settings': []},
-    pre_hook="{{ ses_delete_rows_to_rebuild() }}",
-) }}
+{{ config(meta={
+    'rebuilt_from': ['ses_deliverability_daily', 'fct_ses_messages'],
+    'settings': [],
+}) }}
 
 {%- set summed_figures = ses_deliverability_figures() | map('first') | list %}
 

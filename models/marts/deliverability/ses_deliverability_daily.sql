@@ -7,13 +7,14 @@
 -- SES's Virtual Deliverability Manager: messages with one recipient, no
 -- mailbox-simulator mail (DECISIONLOG.md). Days are send days: a message's
 -- later events (opens arrive for 60 days) update its send day's row.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    meta={'rebuilt_from': ['fct_ses_messages', 'fct_ses_message_recipients'], 'settings': ['ses_tracked_configuration_sets', 'ses_other_providers_send_complaint_feedback', 'ses_deliverability_minimum_sends']},
-    pre_hook="{{ ses_delete_rows_to_rebuild() }}",
-) }}
+{{ config(meta={
+    'rebuilt_from': ['fct_ses_messages', 'fct_ses_message_recipients'],
+    'settings': [
+        'ses_tracked_configuration_sets',
+        'ses_other_providers_send_complaint_feedback',
+        'ses_deliverability_minimum_sends',
+    ],
+}) }}
 
 {%- set tracked = var('ses_tracked_configuration_sets') %}
 

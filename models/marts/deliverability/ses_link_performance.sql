@@ -1,13 +1,10 @@
 -- grain: one link (the clicked URL without its tracking parameters, see
 -- ses_link_tracking_parameters) x its link tags: every click on it, and
 -- how many were people's rather than link scanners'.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    meta={'rebuilt_from': ['int_ses__engagements'], 'settings': ['ses_link_tracking_parameters']},
-    pre_hook="{{ ses_delete_rows_to_rebuild() }}",
-) }}
+{{ config(meta={
+    'rebuilt_from': ['int_ses__engagements'],
+    'settings': ['ses_link_tracking_parameters'],
+}) }}
 
 with clicks as (
 

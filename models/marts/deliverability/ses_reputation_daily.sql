@@ -6,13 +6,15 @@
 -- reproduced exactly (it does not publish its window): these are early
 -- warnings. Every day from the scope's first send to the last day with any
 -- send has its row, days without sends included.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    meta={'rebuilt_from': ['fct_ses_messages', 'fct_ses_message_recipients'], 'settings': ['ses_reputation_window_sends', 'ses_reputation_window_days', 'ses_reputation_thresholds', 'ses_other_providers_send_complaint_feedback']},
-    pre_hook="{{ ses_delete_rows_to_rebuild() }}",
-) }}
+{{ config(meta={
+    'rebuilt_from': ['fct_ses_messages', 'fct_ses_message_recipients'],
+    'settings': [
+        'ses_reputation_window_sends',
+        'ses_reputation_window_days',
+        'ses_reputation_thresholds',
+        'ses_other_providers_send_complaint_feedback',
+    ],
+}) }}
 
 {%- set thresholds = var('ses_reputation_thresholds') %}
 {%- set window_days = var('ses_reputation_window_days') %}

@@ -3,13 +3,10 @@
 -- ses_suppression_transient_bounces transient bounces in a row with no
 -- delivery since. The reason is the one that applied first; all that apply
 -- are listed. Mailbox-simulator addresses are left out.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    meta={'rebuilt_from': ['int_ses__recipient_events'], 'settings': ['ses_suppression_transient_bounces']},
-    pre_hook="{{ ses_delete_rows_to_rebuild() }}",
-) }}
+{{ config(meta={
+    'rebuilt_from': ['int_ses__recipient_events'],
+    'settings': ['ses_suppression_transient_bounces'],
+}) }}
 
 {%- set transient_run = var('ses_suppression_transient_bounces') %}
 
