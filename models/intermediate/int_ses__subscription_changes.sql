@@ -1,7 +1,9 @@
 -- grain: one Subscription event, with what the recipient changed: opted out
 -- of everything, opted out of a topic, opted in, or nothing, and the
 -- recipient when the message had exactly one (Subscription events name
--- nobody; see int_ses__recipient_events)
+-- nobody; see int_ses__recipient_events). A view: Subscription events are
+-- few, and only the marts written whole read it, when they are rewritten.
+{{ config(materialized='view') }}
 
 with subscriptions as (
 
