@@ -66,6 +66,21 @@ def macro_signatures() -> dict[str, list[str]]:
     return signatures
 
 
+def test_site_opens_on_the_project_overview(manifest) -> None:
+    """The docs site's landing page is the project's own overview (dbt's
+    `__overview__` block), naming the layers and where to start, and no
+    description speaks of the history a reader does not know."""
+    overview = manifest["docs"]["doc.ses_analytics.__overview__"]["block_contents"]
+    for words in ("Amazon SES", "landing", "staging", "intermediate", "marts", "Where to start",
+                  "fct_ses_messages", "ses_deliverability_daily"):
+        assert words in overview, words
+    historical = [
+        node["unique_id"] for node in project_nodes(manifest)
+        if "proof of concept" in " ".join([node["description"], *(c["description"] for c in node.get("columns", {}).values())])
+    ]
+    assert historical == []
+
+
 def test_every_node_and_column_is_described(manifest) -> None:
     nodes = project_nodes(manifest)
     assert {node["resource_type"] for node in nodes} >= {"model", "source", "exposure"}
