@@ -38,6 +38,11 @@ class DbtBuild:
         return self.query(sql)[0][0]
 
 
+# `dbt build` without its tests: seeds and models, for a database a test
+# starts from (plain `dbt run` would leave the seeds the models read unloaded).
+BUILD_WITHOUT_TESTS = ("build", "--exclude", "resource_type:test", "resource_type:unit_test")
+
+
 def run_dbt(
     work_dir: Path,
     *arguments: str,

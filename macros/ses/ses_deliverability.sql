@@ -15,6 +15,14 @@
 {%- endmacro %}
 
 
+{#- Whether complaints can come from a recipient's provider: the seed's flag
+    (fct_ses_message_recipients.sends_complaint_feedback), else, for a domain
+    it does not list, the var ses_other_providers_send_complaint_feedback. -#}
+{% macro ses_sends_complaint_feedback(flag_column) -%}
+    coalesce({{ flag_column }}, {{ 'true' if var('ses_other_providers_send_complaint_feedback') else 'false' }})
+{%- endmacro %}
+
+
 {#- A regular expression matching the name (and value) of a query parameter
     listed in ses_link_tracking_parameters; a trailing * matches any suffix. -#}
 {% macro ses_tracking_parameter_pattern() -%}

@@ -95,10 +95,8 @@ timed_events as (
     select
         engagement_events.*,
         first_deliveries.delivered_at,
-        cast(
-            {{ ses_seconds_between('first_deliveries.delivered_at', 'engagement_events.event_at') }}
-            as double
-        ) as seconds_after_delivery
+        {{ ses_seconds_between('first_deliveries.delivered_at', 'engagement_events.event_at') }}
+            as seconds_after_delivery
     from engagement_events
     left join first_deliveries
         on engagement_events.message_id = first_deliveries.message_id

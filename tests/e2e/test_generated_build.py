@@ -242,7 +242,7 @@ class TrueMessage:
 
 
 @pytest.fixture(scope="module")
-def true_messages(generated, tmp_path_factory) -> dict[str, TrueMessage]:
+def true_messages(generated) -> dict[str, TrueMessage]:
     build, _, true_events, _ = generated
     data_dir = build.database.parent / "data"
     messages = {}

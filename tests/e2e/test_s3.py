@@ -25,8 +25,8 @@ import pytest
 import s3fs
 
 from conftest import (
-    MARTS, assert_built, assert_same_marts, copy_objects, generate, new_objects_read, objects_in_arrival_order,
-    run_dbt,
+    BUILD_WITHOUT_TESTS, MARTS, assert_built, assert_same_marts, copy_objects, generate, new_objects_read,
+    objects_in_arrival_order, run_dbt,
 )
 
 BUCKET = "ses-firehose-test"
@@ -158,10 +158,8 @@ def s3_history(s3_server, tmp_path_factory):
         shutil.copyfile(database, snapshots[-1])
         local_dir = work_dir / f"local_after_batch_{number}"
         local_dir.mkdir()
-        # seeds and models, no tests, on a new database
         local_builds.append(run_dbt(
-            local_dir, "build", "--exclude", "resource_type:test", "resource_type:unit_test",
-            events_path=local_copy, requests_path=data_dir / "ses_requests.csv",
+            local_dir, *BUILD_WITHOUT_TESTS, events_path=local_copy, requests_path=data_dir / "ses_requests.csv",
         ))
         assert_built(local_builds[-1])
     return {

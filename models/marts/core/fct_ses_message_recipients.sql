@@ -112,6 +112,7 @@ final as (
         recipient_keys.recipient,
         {{ ses_email_domain('recipient_keys.recipient') }} as recipient_domain,
         {{ ses_mailbox_provider('mailbox_providers') }} as mailbox_provider,
+        mailbox_providers.sends_complaint_feedback,
         message_recipients.message_id is not null as was_addressed,
         request_recipients.message_id is not null as was_requested,
         request_recipients.region,

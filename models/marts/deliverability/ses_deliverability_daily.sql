@@ -34,12 +34,6 @@ message_recipients as (
 
 ),
 
-mailbox_providers as (
-
-    select * from {{ ref('ses_mailbox_providers') }}
-
-),
-
 unsubscribed_messages as (
 
     select distinct message_id
@@ -110,15 +104,10 @@ recipient_rows as (
         message_recipients.was_bounced_on_suppression_list,
         message_recipients.was_complained,
         message_recipients.was_complained_on_suppression_list,
-        coalesce(
-            mailbox_providers.sends_complaint_feedback,
-            {{ 'true' if var('ses_other_providers_send_complaint_feedback') else 'false' }}
-        ) as sends_complaint_feedback
+        {{ ses_sends_complaint_feedback('message_recipients.sends_complaint_feedback') }} as sends_complaint_feedback
     from message_recipients
     inner join message_attributes
         on message_recipients.message_id = message_attributes.message_id
-    left join mailbox_providers
-        on message_recipients.recipient_domain = mailbox_providers.domain
 
 ),
 

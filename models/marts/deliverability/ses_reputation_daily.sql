@@ -50,12 +50,6 @@ with messages as (
 
 ),
 
-mailbox_providers as (
-
-    select * from {{ ref('ses_mailbox_providers') }}
-
-),
-
 recipient_sends as (
 
     -- every recipient a Send was published for, but the mailbox simulator's:
@@ -79,17 +73,12 @@ recipient_sends as (
         end as complaints,
         -- complaints can only come from providers that report them
         case
-            when coalesce(
-                mailbox_providers.sends_complaint_feedback,
-                {{ 'true' if var('ses_other_providers_send_complaint_feedback') else 'false' }}
-            ) then 1
+            when {{ ses_sends_complaint_feedback('message_recipients.sends_complaint_feedback') }} then 1
             else 0
         end as complaint_feedback_sends
     from {{ ref('fct_ses_message_recipients') }} as message_recipients
     inner join messages
         on message_recipients.message_id = messages.message_id
-    left join mailbox_providers
-        on message_recipients.recipient_domain = mailbox_providers.domain
     where message_recipients.was_sent and message_recipients.mailbox_provider <> 'mailbox_simulator'
 
 ),
