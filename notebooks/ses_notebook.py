@@ -10,7 +10,7 @@ connect for about a minute (`retries:` in profiles.yml), which covers the
 moment a query happens to be running when the build starts.
 
     import ses_notebook as ses
-    ses.query("select * from marts.ses_region_summary")
+    ses.query("select * from main_ses_marts.ses_region_summary")
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def database_path() -> Path:
 def print_relations(connection: duckdb.DuckDBPyConnection) -> None:
     relations = connection.execute(
         "select table_schema, table_name, table_type from information_schema.tables"
-        " where table_schema in ('landing', 'staging', 'marts') order by table_schema, table_name"
+        " where table_schema in ('main_ses_landing', 'main_ses_staging', 'main_ses_marts') order by table_schema, table_name"
     ).fetchall()
     print(f"{'relation':<45} {'kind':<6} {'rows':>12}")
     for schema, name, kind in relations:
@@ -142,27 +142,27 @@ def main() -> int:
         print_relations(connection)
         print_counts(
             connection,
-            "Distinct events per class (marts.fct_ses_events)",
-            "select event_class, count(*) from marts.fct_ses_events group by 1 order by 2 desc",
+            "Distinct events per class (main_ses_marts.fct_ses_events)",
+            "select event_class, count(*) from main_ses_marts.fct_ses_events group by 1 order by 2 desc",
         )
         print_counts(
             connection,
-            "Quarantined records per reason (marts.ses_rejected_records)",
-            "select rejection_reason, count(*) from marts.ses_rejected_records group by 1 order by 2 desc",
+            "Quarantined records per reason (main_ses_marts.ses_rejected_records)",
+            "select rejection_reason, count(*) from main_ses_marts.ses_rejected_records group by 1 order by 2 desc",
         )
         print_counts(
             connection,
-            "Messages (marts.fct_ses_messages)",
-            "select 'with an SES event', count(*) from marts.fct_ses_messages where count_events > 0"
-            " union all select 'in the internal send log', count(*) from marts.fct_ses_messages where was_requested"
-            " union all select 'opened, never clicked', count(*) from marts.ses_opened_not_clicked",
+            "Messages (main_ses_marts.fct_ses_messages)",
+            "select 'with an SES event', count(*) from main_ses_marts.fct_ses_messages where count_events > 0"
+            " union all select 'in the internal send log', count(*) from main_ses_marts.fct_ses_messages where was_requested"
+            " union all select 'opened, never clicked', count(*) from main_ses_marts.ses_opened_not_clicked",
         )
-        print("\nPer region (marts.ses_region_summary)")
+        print("\nPer region (main_ses_marts.ses_region_summary)")
         print(f"  {'region':<8} {'messages':>9} {'delivered':>10} {'opened':>8} {'clicked':>8} {'bounce rate':>12}")
         for region, messages, delivered, opened, clicked, bounce_rate in connection.execute(
             "select region, count_messages, count_messages_delivered, count_messages_opened, count_messages_clicked,"
             " bounce_rate"
-            " from marts.ses_region_summary order by count_messages desc"
+            " from main_ses_marts.ses_region_summary order by count_messages desc"
         ).fetchall():
             rate = "-" if bounce_rate is None else f"{bounce_rate:.1%}"
             print(f"  {region:<8} {messages:>9,} {delivered:>10,} {opened:>8,} {clicked:>8,} {rate:>12}")

@@ -196,19 +196,19 @@ def fixture_expected() -> dict:
 # Shared by the suites that build generated data in batches and compare the
 # results table by table.
 MARTS = [
-    "marts.fct_ses_events",
-    "marts.fct_ses_messages",
-    "marts.fct_ses_message_recipients",
-    "marts.ses_message_pivot",
-    "marts.ses_region_summary",
-    "marts.ses_journeys",
-    "marts.ses_opened_not_clicked",
-    "marts.ses_rejected_records",
-    "marts.ses_deliverability_daily",
-    "marts.ses_reputation_daily",
-    "marts.ses_suppression_candidates",
-    "marts.ses_link_performance",
-    "marts.ses_campaign_performance",
+    "main_ses_marts.fct_ses_events",
+    "main_ses_marts.fct_ses_messages",
+    "main_ses_marts.fct_ses_message_recipients",
+    "main_ses_marts.ses_message_pivot",
+    "main_ses_marts.ses_region_summary",
+    "main_ses_marts.ses_journeys",
+    "main_ses_marts.ses_opened_not_clicked",
+    "main_ses_marts.ses_rejected_records",
+    "main_ses_marts.ses_deliverability_daily",
+    "main_ses_marts.ses_reputation_daily",
+    "main_ses_marts.ses_suppression_candidates",
+    "main_ses_marts.ses_link_performance",
+    "main_ses_marts.ses_campaign_performance",
 ]
 # Bookkeeping that records when and from which copy a row was loaded: it
 # legitimately differs between an incremental history and a full refresh.

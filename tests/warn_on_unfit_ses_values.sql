@@ -3,7 +3,7 @@
 -- A field SES always writes whose value this run did not fit its type (a
 -- string where a list belongs, a number too large): read where its shape
 -- has an obvious reading, null otherwise, never silently. The build warns
--- with each field and JSON type met, counted in marts.ses_unfit_values.
+-- with each field and JSON type met, counted in ses_unfit_values.
 
 select
     field_path,

@@ -2,7 +2,7 @@
 
 -- A value SES does not document (or that an export wrote in another case)
 -- is kept as written and never fails the build: the build warns with each
--- column and value this run loaded, counted in marts.ses_unknown_values.
+-- column and value this run loaded, counted in ses_unknown_values.
 
 select
     model_name,

@@ -170,7 +170,7 @@ def time_per_node(run_results: Path) -> tuple[list[tuple[str, float]], float, in
 
 def count_events(database: Path) -> int:
     with duckdb.connect(str(database), read_only=True) as connection:
-        return connection.execute("select count(*) from staging.stg_ses__events").fetchall()[0][0]
+        return connection.execute("select count(*) from main_ses_staging.stg_ses__events").fetchall()[0][0]
 
 
 def main() -> int:

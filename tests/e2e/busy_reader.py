@@ -16,7 +16,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "notebooks"))
 import ses_notebook  # noqa: E402
 
-COUNT_SQL = "select count(*) from marts.fct_ses_events"
+COUNT_SQL = "select count(*) from main_ses_marts.fct_ses_events"
 # Five queries a second, faster than any analyst: the file is free between
 # them most of the time, as it is between a notebook's cells, which is what
 # dbt's connect retries count on.

@@ -88,26 +88,26 @@ def odd_build(tmp_path_factory) -> DbtBuild:
 
 def test_hand_counted_tallies(odd_build: DbtBuild) -> None:
     assert EVENTS == 19 and sum(REJECTIONS.values()) == 6
-    assert odd_build.scalar("select count(*) from staging.stg_ses__events") == EVENTS
+    assert odd_build.scalar("select count(*) from main_ses_staging.stg_ses__events") == EVENTS
     assert dict(odd_build.query(
-        "select rejection_reason, count(*) from marts.ses_rejected_records group by 1"
+        "select rejection_reason, count(*) from main_ses_marts.ses_rejected_records group by 1"
     )) == REJECTIONS
     # raw records = events + duplicates + rejected; the empty object is on
     # record with no record of its own
-    assert odd_build.scalar("select count(*) from landing.raw_ses_records") == EVENTS + sum(REJECTIONS.values()) + 1
-    assert odd_build.scalar("select sum(count_redeliveries) from staging.base_ses__batches") == 0
+    assert odd_build.scalar("select count(*) from main_ses_landing.raw_ses_records") == EVENTS + sum(REJECTIONS.values()) + 1
+    assert odd_build.scalar("select sum(count_redeliveries) from main_ses_staging.base_ses__batches") == 0
 
 
 def test_each_object_yields_its_own_events(odd_build: DbtBuild) -> None:
     per_object = dict(odd_build.query(
-        "select regexp_extract(file_name, '[^/]+$'), count(*) from staging.stg_ses__events group by 1"
+        "select regexp_extract(file_name, '[^/]+$'), count(*) from main_ses_staging.stg_ses__events group by 1"
     ))
     assert per_object == {name: events for name, (_, events, _) in ODD_OBJECTS.items() if events}
 
 
 def test_unreadable_objects_are_named_with_their_cause(odd_build: DbtBuild) -> None:
     rows = odd_build.query(
-        "select regexp_extract(file_name, '[^/]+$'), read_failure from landing.raw_ses_records"
+        "select regexp_extract(file_name, '[^/]+$'), read_failure from main_ses_landing.raw_ses_records"
         " where read_failure is not null order by 1"
     )
     assert rows == [
@@ -117,7 +117,7 @@ def test_unreadable_objects_are_named_with_their_cause(odd_build: DbtBuild) -> N
         ("h-cut-short.gz", "object_corrupt_gzip"),
     ]
     assert odd_build.scalar(
-        "select count(*) from landing.raw_ses_records where file_name like '%b-blank-crlf'"
+        "select count(*) from main_ses_landing.raw_ses_records where file_name like '%b-blank-crlf'"
         " and record_text is null and read_failure is null"
     ) == 1
     assert "Warning in test warn_on_unreadable_ses_objects" in odd_build.output
@@ -126,7 +126,7 @@ def test_unreadable_objects_are_named_with_their_cause(odd_build: DbtBuild) -> N
 
 def test_records_are_kept_exactly_as_written(odd_build: DbtBuild) -> None:
     raw_texts = [text for (text,) in odd_build.query(
-        "select record_text from landing.raw_ses_records where record_text is not null"
+        "select record_text from main_ses_landing.raw_ses_records where record_text is not null"
     )]
 
     def text_of(message_id: str) -> str:
@@ -140,7 +140,7 @@ def test_records_are_kept_exactly_as_written(odd_build: DbtBuild) -> None:
     assert text_of("escapes-1") == line("escapes-1", 'he said "}{" \\').decode()
     assert text_of("bom-1") == line("bom-1").decode()
     assert odd_build.scalar(
-        "select record_text from marts.ses_rejected_records where file_name like '%n-pretty-printed%'"
+        "select record_text from main_ses_marts.ses_rejected_records where file_name like '%n-pretty-printed%'"
     ) == TRUNCATED.decode()
 
 

@@ -47,10 +47,10 @@ def test_an_object_written_again_is_read_again(tmp_path: Path) -> None:
     # three records read again: two redeliveries, one new event
     batch = second.query(
         "select count_records, count_events, count_redeliveries, count_rejected"
-        " from staging.base_ses__batches order by loaded_at desc limit 1"
+        " from main_ses_staging.base_ses__batches order by loaded_at desc limit 1"
     )
     assert batch == [(3, 1, 2, 0)]
-    assert sorted(second.query("select message_id from staging.stg_ses__events")) == [
+    assert sorted(second.query("select message_id from main_ses_staging.stg_ses__events")) == [
         ("grow-1",), ("grow-2",), ("grow-3",), ("steady-1",)
     ]
-    assert second.scalar("select sum(count_sends) from marts.fct_ses_messages") == 4
+    assert second.scalar("select sum(count_sends) from main_ses_marts.fct_ses_messages") == 4

@@ -29,7 +29,7 @@ def test_a_repeated_old_key_fails_when_every_row_is_checked(fixture_build: DbtBu
     database = tmp_path / "ses.duckdb"
     shutil.copyfile(fixture_build.database, database)
     with duckdb.connect(str(database)) as connection:
-        connection.execute("insert into staging.base_ses__batches select * from staging.base_ses__batches")
+        connection.execute("insert into main_ses_staging.base_ses__batches select * from main_ses_staging.base_ses__batches")
     events = materialize_fixture_events(tmp_path / "ses_events")
     arguments = ["test", "--select", "base_ses__batches,test_type:data"]
     scheduled = run_dbt(tmp_path, *arguments, events_path=events, requests_path=FIXTURES_DIR / "ses_requests.csv",

@@ -158,7 +158,7 @@ def rows(build: DbtBuild, sql: str) -> list[dict]:
 def test_engagement_classification(build: DbtBuild) -> None:
     assert build.query(
         "select message_id, event_class, event_at::varchar, is_human, engagement_rule"
-        " from staging.int_ses__engagements order by message_id, event_at"
+        " from main_ses_staging.int_ses__engagements order by message_id, event_at"
     ) == [
         ("m1", "open", "2026-03-02 10:00:06", False, "opened_right_after_delivery"),
         ("m1", "open", "2026-03-02 11:00:00", True, None),
@@ -187,7 +187,7 @@ def test_daily_deliverability_figures(build: DbtBuild) -> None:
         (row[0], row[1], row[2]): row[3:]
         for row in build.query(
             f"select sent_date::varchar, configuration_set, mailbox_provider, {DAILY_FIGURES}"
-            " from marts.ses_deliverability_daily"
+            " from main_ses_marts.ses_deliverability_daily"
         )
     }
     #                                        sends dlv perm supl trans cmpl uo  o  huo uc  c  huc uns | vdm: snd dlv opn fbl perm cmpl uo huo uc huc
@@ -208,14 +208,14 @@ def test_daily_deliverability_figures(build: DbtBuild) -> None:
     # the keys a reader filters on, and VDM's rates on the gmail row: 1 of 2
     # sends delivered, 1 hard bounce, no complaint denominator at Gmail
     assert build.query(
-        "select distinct sending_domain, campaign from marts.ses_deliverability_daily order by all"
+        "select distinct sending_domain, campaign from main_ses_marts.ses_deliverability_daily order by all"
     ) == [("shop.example", "spring"), ("shop.example", None)]
     assert build.query(
         "select delivery_rate, bounce_rate, complaint_rate, open_rate, human_open_rate, has_minimum_volume"
-        " from marts.ses_deliverability_daily where mailbox_provider = 'gmail'"
+        " from main_ses_marts.ses_deliverability_daily where mailbox_provider = 'gmail'"
     ) == [(0.5, 0.5, None, 1.0, 1.0, False)]
     assert build.query(
-        "select open_rate, human_open_rate, click_rate, human_click_rate from marts.ses_deliverability_daily"
+        "select open_rate, human_open_rate, click_rate, human_click_rate from main_ses_marts.ses_deliverability_daily"
         " where mailbox_provider = 'icloud'"
     ) == [(1.0, 0.0, 1.0, 0.0)]
 
@@ -227,7 +227,7 @@ def test_reputation_over_a_two_day_window(build: DbtBuild) -> None:
     # adds 3 sends; day 4's window (days 3-4) holds 6 sends and nothing bad
     assert build.query(
         "select report_date::varchar, count_sends, window_sends, window_hard_bounces, window_complaints,"
-        " window_complaint_feedback_sends, reputation_status from marts.ses_reputation_daily"
+        " window_complaint_feedback_sends, reputation_status from main_ses_marts.ses_reputation_daily"
         " where scope = 'account' order by report_date"
     ) == [
         ("2026-03-02", 10, 10, 1, 1, 6, "pause_risk"),
@@ -235,12 +235,12 @@ def test_reputation_over_a_two_day_window(build: DbtBuild) -> None:
         ("2026-03-04", 3, 6, 0, 0, 6, "healthy"),
     ]
     assert build.query(
-        "select round(bounce_rate, 4), round(bounce_rate_change, 4) from marts.ses_reputation_daily"
+        "select round(bounce_rate, 4), round(bounce_rate_change, 4) from main_ses_marts.ses_reputation_daily"
         " where scope = 'account' order by report_date"
     ) == [(0.1, None), (0.0769, -0.0231), (0.0, -0.0769)]
     assert build.query(
         "select configuration_set, report_date::varchar, count_sends, window_sends, reputation_status"
-        " from marts.ses_reputation_daily where scope = 'configuration_set' order by all"
+        " from main_ses_marts.ses_reputation_daily where scope = 'configuration_set' order by all"
     ) == [
         ("marketing", "2026-03-02", 7, 7, "pause_risk"),
         ("marketing", "2026-03-03", 1, 8, "pause_risk"),
@@ -263,14 +263,14 @@ def test_reputation_window_keeps_the_last_sends(tmp_path: Path) -> None:
     assert_built(build)
     # day 2's last four sends: gus, hal, ivy, jon (no hard bounce among them)
     assert build.query(
-        "select report_date::varchar, window_sends, window_hard_bounces from marts.ses_reputation_daily"
+        "select report_date::varchar, window_sends, window_hard_bounces from main_ses_marts.ses_reputation_daily"
         " where scope = 'account' order by report_date"
     ) == [("2026-03-02", 4, 0), ("2026-03-03", 4, 0), ("2026-03-04", 4, 0)]
 
 
 def test_suppression_candidates(build: DbtBuild) -> None:
     assert rows(build, "select * exclude (recipient_domain, suppression_reasons, settings_version, loaded_at)"
-                " from marts.ses_suppression_candidates"
+                " from main_ses_marts.ses_suppression_candidates"
                 " order by recipient") == [
         {"recipient": "ann@gmail.com", "mailbox_provider": "gmail", "suppression_reason": "unsubscribe",
          "became_candidate_at": "2026-03-02 13:00:00", "caused_by_message_id": "m1",
@@ -300,7 +300,7 @@ def test_link_performance(build: DbtBuild) -> None:
     assert build.query(
         "select link, original_links, count_clicks, count_clicked_messages, count_human_clicks,"
         " count_human_clicked_messages, first_clicked_at::varchar, last_clicked_at::varchar"
-        " from marts.ses_link_performance order by link"
+        " from main_ses_marts.ses_link_performance order by link"
     ) == [
         ("https://shop.example/a", ["https://shop.example/a"], 1, 1, 0, 0, "2026-03-02 12:01:00", "2026-03-02 12:01:00"),
         ("https://shop.example/b", ["https://shop.example/b"], 1, 1, 0, 0,
@@ -313,7 +313,7 @@ def test_link_performance(build: DbtBuild) -> None:
 
 
 def test_campaign_performance(build: DbtBuild) -> None:
-    spring = rows(build, "select * from marts.ses_campaign_performance where campaign = 'spring'")
+    spring = rows(build, "select * from main_ses_marts.ses_campaign_performance where campaign = 'spring'")
     assert len(spring) == 1
     figures = {name: value for name, value in spring[0].items() if name.startswith(("count_", "vdm_"))}
     assert figures == {
@@ -339,7 +339,7 @@ def test_campaign_performance(build: DbtBuild) -> None:
     }
     assert build.query(
         "select count_sends, count_deliveries, count_transient_bounces, vdm_open_tracked_deliveries, open_rate"
-        " from marts.ses_campaign_performance where campaign is null"
+        " from main_ses_marts.ses_campaign_performance where campaign is null"
     ) == [(8, 2, 6, 0, None)]
 
 
@@ -350,7 +350,7 @@ DELIVERABILITY_MARTS = [
 
 
 def loaded_at(build: DbtBuild) -> dict[str, set]:
-    return {mart: {row[0] for row in build.query(f"select distinct loaded_at from marts.{mart}")}
+    return {mart: {row[0] for row in build.query(f"select distinct loaded_at from main_ses_marts.{mart}")}
             for mart in DELIVERABILITY_MARTS}
 
 
@@ -374,7 +374,7 @@ def test_marts_are_written_again_only_when_their_input_or_settings_change(tmp_pa
     assert {mart: stamps for mart, stamps in after.items() if mart != "ses_reputation_daily"} == {
         mart: stamps for mart, stamps in before.items() if mart != "ses_reputation_daily"}
     assert rewindowed.query(
-        "select window_sends from marts.ses_reputation_daily where scope = 'account' order by report_date"
+        "select window_sends from main_ses_marts.ses_reputation_daily where scope = 'account' order by report_date"
     ) == [(10,), (13,), (6,)]
 
     # a new event (a second click by ann): every mart reading clicks is written again
@@ -385,5 +385,5 @@ def test_marts_are_written_again_only_when_their_input_or_settings_change(tmp_pa
     assert_built(late)
     assert all(loaded_at(late)[mart] != after[mart] for mart in DELIVERABILITY_MARTS)
     assert late.query(
-        "select count_clicks, count_human_clicks from marts.ses_link_performance where link like '%sale%'"
+        "select count_clicks, count_human_clicks from main_ses_marts.ses_link_performance where link like '%sale%'"
     ) == [(3, 2)]

@@ -1,7 +1,7 @@
 """A value SES does not document (a new subtype, another case, the original
 proof of concept's own `mailboxfull` and `OnAccountSuppress`) never fails the
 build: it is kept as written, warned about, and counted per column and value
-in marts.ses_unknown_values. Hand-counted on eight events."""
+in main_ses_marts.ses_unknown_values. Hand-counted on eight events."""
 
 from __future__ import annotations
 
@@ -60,16 +60,16 @@ def test_unknown_values_are_counted_and_only_warned(tmp_path: Path) -> None:
     assert "Warning in test warn_on_unknown_ses_values" in build.output
     assert "Got 6 results, configured to warn" in build.output
     assert build.query(
-        "select model_name, column_name, unknown_value, count_rows from marts.ses_unknown_values order by all"
+        "select model_name, column_name, unknown_value, count_rows from main_ses_marts.ses_unknown_values order by all"
     ) == UNKNOWN_VALUES
     # kept as written where they are used
-    assert build.query("select bounce_type, count(*) from staging.stg_ses__bounces group by 1 order by 1") == [
+    assert build.query("select bounce_type, count(*) from main_ses_staging.stg_ses__bounces group by 1 order by 1") == [
         ("Permanent", 1), ("Transient", 1), ("permanent", 2)
     ]
-    assert build.scalar("select count(*) from staging.stg_ses__events") == len(EVENTS)
+    assert build.scalar("select count(*) from main_ses_staging.stg_ses__events") == len(EVENTS)
 
     # a run that loads no unknown value does not warn about the old ones
     again = build_events(tmp_path)
     assert_built(again)
     assert "warn_on_unknown_ses_values" not in again.output.split("Completed")[-1]
-    assert len(again.query("select * from marts.ses_unknown_values")) == len(UNKNOWN_VALUES)
+    assert len(again.query("select * from main_ses_marts.ses_unknown_values")) == len(UNKNOWN_VALUES)

@@ -13,7 +13,7 @@ UTC = dt.datetime
 def test_message_fact_has_every_message_once(fixture_build: DbtBuild) -> None:
     rows = fixture_build.query(
         "select message_id, was_requested, count_events, journey_path, latest_status"
-        " from marts.fct_ses_messages order by message_id"
+        " from main_ses_marts.fct_ses_messages order by message_id"
     )
     assert rows == [
         ("0100018e-multi", True, 6, "send>delivery>delivery_delay>bounce>open>complaint", "complained"),
@@ -31,7 +31,7 @@ def test_message_fact_counts_flags_and_timings(fixture_build: DbtBuild) -> None:
         "select count_sends, count_deliveries, count_opens, count_clicks, was_sent, was_delivered, was_opened,"
         " was_clicked, was_bounced, first_open_at, seconds_to_first_delivery, seconds_to_first_open,"
         " seconds_to_first_click, region, request_time, recipient_count, request_attributes['campaign']"
-        " from marts.fct_ses_messages where message_id = '0100018e-single'"
+        " from main_ses_marts.fct_ses_messages where message_id = '0100018e-single'"
     )[0]
     assert single == (
         1, 1, 3, 1, True, True, True, True, False, UTC(2026, 3, 1, 10, 30), 3.0, 1800.0, 7470.0,
@@ -39,11 +39,11 @@ def test_message_fact_counts_flags_and_timings(fixture_build: DbtBuild) -> None:
     )
     multi = fixture_build.query(
         "select recipient_count, recipients, requested_recipient_count, was_bounced, was_complained,"
-        " was_delivery_delayed, seconds_to_first_delivery from marts.fct_ses_messages where message_id = '0100018e-multi'"
+        " was_delivery_delayed, seconds_to_first_delivery from main_ses_marts.fct_ses_messages where message_id = '0100018e-multi'"
     )[0]
     assert multi == (3, ["bob@example.org", "carol@example.net", "dave@example.com"], 3, True, True, True, 2.5)
     orphan = fixture_build.query(
-        "select was_sent, count_clicks, sent_at, region from marts.fct_ses_messages where message_id = '0100018e-orphan'"
+        "select was_sent, count_clicks, sent_at, region from main_ses_marts.fct_ses_messages where message_id = '0100018e-orphan'"
     )[0]
     assert orphan == (False, 1, UTC(2026, 2, 27, 8, 0), None)
 
@@ -52,7 +52,7 @@ def test_pivot(fixture_build: DbtBuild) -> None:
     rows = fixture_build.query(
         "select message_id, count_sends, count_rejects, count_deliveries, count_bounces, count_complaints, count_opens,"
         " count_clicks, count_rendering_failures, count_delivery_delays, count_subscriptions"
-        " from marts.ses_message_pivot order by message_id"
+        " from main_ses_marts.ses_message_pivot order by message_id"
     )
     assert rows == [
         ("0100018e-multi", 1, 0, 1, 1, 1, 1, 0, 0, 1, 0),
@@ -70,7 +70,7 @@ def test_region_summary(fixture_build: DbtBuild) -> None:
         " count_complaints, count_rejects, count_subscriptions, count_messages_sent, count_messages_delivered,"
         " count_messages_opened, count_messages_clicked, count_messages_bounced, count_messages_complained,"
         " delivery_rate, open_rate, click_rate, click_to_open_rate, bounce_rate, complaint_rate"
-        " from marts.ses_region_summary order by region"
+        " from main_ses_marts.ses_region_summary order by region"
     )
     assert rows == [
         ("APAC", 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, None, None, None, None, None, None),
@@ -82,12 +82,12 @@ def test_region_summary(fixture_build: DbtBuild) -> None:
 
 def test_region_summary_does_not_fan_out(fixture_build: DbtBuild) -> None:
     # five requested messages, seven request rows: the proof of concept counted rows
-    assert fixture_build.scalar("select sum(count_messages) from marts.ses_region_summary") == 5
+    assert fixture_build.scalar("select sum(count_messages) from main_ses_marts.ses_region_summary") == 5
 
 
 def test_opened_not_clicked(fixture_build: DbtBuild) -> None:
     rows = fixture_build.query(
-        "select message_id, recipient, region, first_open_at, count_opens from marts.ses_opened_not_clicked"
+        "select message_id, recipient, region, first_open_at, count_opens from main_ses_marts.ses_opened_not_clicked"
     )
     assert rows == [("0100018e-multi", None, "NA", UTC(2026, 3, 1, 11, 15), 1)]
 
@@ -96,7 +96,7 @@ def test_recipient_fact(fixture_build: DbtBuild) -> None:
     rows = fixture_build.query(
         "select message_id, recipient, was_addressed, was_requested, count_sends, count_deliveries,"
         " count_bounces, count_complaints, count_delivery_delays, count_opens, count_clicks"
-        " from marts.fct_ses_message_recipients order by message_id, recipient"
+        " from main_ses_marts.fct_ses_message_recipients order by message_id, recipient"
     )
     assert rows == [
         ("0100018e-multi", "bob@example.org", True, True, 1, 1, 0, 1, 0, 0, 0),
@@ -114,7 +114,7 @@ def test_recipient_fact(fixture_build: DbtBuild) -> None:
 def test_journey_of_multi_recipient_message(fixture_build: DbtBuild) -> None:
     rows = fixture_build.query(
         "select recipient, step_number, event_class, seconds_since_send, seconds_since_previous_step,"
-        " bounce_type, delay_type, diagnostic_code from marts.ses_journeys"
+        " bounce_type, delay_type, diagnostic_code from main_ses_marts.ses_journeys"
         " where message_id = '0100018e-multi' order by recipient nulls last, step_number"
     )
     assert rows == [
@@ -132,7 +132,7 @@ def test_journey_of_multi_recipient_message(fixture_build: DbtBuild) -> None:
 
 def test_journey_of_single_recipient_message(fixture_build: DbtBuild) -> None:
     rows = fixture_build.query(
-        "select step_number, event_class, attribution, link from marts.ses_journeys"
+        "select step_number, event_class, attribution, link from main_ses_marts.ses_journeys"
         " where message_id = '0100018e-single' order by step_number"
     )
     assert rows == [
@@ -148,14 +148,14 @@ def test_journey_of_single_recipient_message(fixture_build: DbtBuild) -> None:
 def test_journey_ties_follow_lifecycle_order(fixture_build: DbtBuild) -> None:
     # the Send and the Rendering Failure share mail.timestamp
     rows = fixture_build.query(
-        "select step_number, event_class from marts.ses_journeys where message_id = '0100018e-render' order by 1"
+        "select step_number, event_class from main_ses_marts.ses_journeys where message_id = '0100018e-render' order by 1"
     )
     assert rows == [(1, "send"), (2, "rendering_failure")]
 
 
 def test_journey_row_count(fixture_build: DbtBuild) -> None:
     # single 6, multi 3 + 2 + 1 + 1 + 1 + 1, render 2, reject 1, orphan 1, sub 3
-    assert fixture_build.scalar("select count(*) from marts.ses_journeys") == 22
+    assert fixture_build.scalar("select count(*) from main_ses_marts.ses_journeys") == 22
 
 
 def test_requests_and_events_without_each_other_only_warn(fixture_build: DbtBuild) -> None:

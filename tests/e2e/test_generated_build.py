@@ -54,17 +54,17 @@ def parse_utc(text: str) -> dt.datetime:
 
 def test_record_accounting(generated) -> None:
     build, truth, _, _ = generated
-    assert build.scalar("select count(*) from landing.raw_ses_records") == truth["raw_records"]
-    assert build.scalar("select count(distinct file_name) from landing.raw_ses_records") == truth["files"]
-    assert build.scalar("select count(*) from marts.fct_ses_events") == truth["distinct_events"]
-    assert build.scalar("select coalesce(sum(count_redeliveries), 0) from staging.base_ses__batches") == truth["duplicate_records"]
-    rejected = dict(build.query("select rejection_reason, count(*) from marts.ses_rejected_records group by 1"))
+    assert build.scalar("select count(*) from main_ses_landing.raw_ses_records") == truth["raw_records"]
+    assert build.scalar("select count(distinct file_name) from main_ses_landing.raw_ses_records") == truth["files"]
+    assert build.scalar("select count(*) from main_ses_marts.fct_ses_events") == truth["distinct_events"]
+    assert build.scalar("select coalesce(sum(count_redeliveries), 0) from main_ses_staging.base_ses__batches") == truth["duplicate_records"]
+    rejected = dict(build.query("select rejection_reason, count(*) from main_ses_marts.ses_rejected_records group by 1"))
     assert rejected == {reason: count for reason, count in truth["rejected_records"].items() if count}
 
 
 def test_events_per_class(generated) -> None:
     build, truth, _, _ = generated
-    assert dict(build.query("select event_class, count(*) from marts.fct_ses_events group by 1")) == truth["events_per_class"]
+    assert dict(build.query("select event_class, count(*) from main_ses_marts.fct_ses_events group by 1")) == truth["events_per_class"]
 
 
 def test_every_event_with_its_time(generated) -> None:
@@ -72,7 +72,7 @@ def test_every_event_with_its_time(generated) -> None:
     expected = collections.Counter(
         (event["message_id"], event["event_class"], parse_utc(event["event_at"])) for event in true_events
     )
-    actual = collections.Counter(build.query("select message_id, event_class, event_at from marts.fct_ses_events"))
+    actual = collections.Counter(build.query("select message_id, event_class, event_at from main_ses_marts.fct_ses_events"))
     assert actual == expected
 
 
@@ -84,7 +84,7 @@ def test_event_recipients(generated) -> None:
         for event in true_events if event["event_class"] in RECIPIENT_LISTING_CLASSES
     )
     rows = build.query(
-        "select message_id, event_class, event_at, event_recipients from marts.fct_ses_events"
+        "select message_id, event_class, event_at, event_recipients from main_ses_marts.fct_ses_events"
         " where event_class in ('delivery', 'bounce', 'complaint', 'delivery_delay')"
     )
     actual = collections.Counter((m, c, t, tuple(sorted(r))) for m, c, t, r in rows)
@@ -93,17 +93,17 @@ def test_event_recipients(generated) -> None:
 
 def test_messages_and_requests(generated) -> None:
     build, truth, _, _ = generated
-    assert build.scalar("select count(*) from marts.fct_ses_messages where count_events > 0") == truth["messages"]
-    assert build.scalar("select count(*) from marts.fct_ses_messages where was_requested") == truth["messages_requested"]
+    assert build.scalar("select count(*) from main_ses_marts.fct_ses_messages where count_events > 0") == truth["messages"]
+    assert build.scalar("select count(*) from main_ses_marts.fct_ses_messages where was_requested") == truth["messages_requested"]
     assert (
-        build.scalar("select count(*) from marts.fct_ses_messages where count_events > 0 and not was_requested")
+        build.scalar("select count(*) from main_ses_marts.fct_ses_messages where count_events > 0 and not was_requested")
         == truth["messages_without_request"]
     )
     assert (
-        build.scalar("select count(*) from marts.fct_ses_messages where was_requested and count_events = 0")
+        build.scalar("select count(*) from main_ses_marts.fct_ses_messages where was_requested and count_events = 0")
         == truth["requests_without_events"]
     )
-    assert build.scalar("select count(*) from marts.fct_ses_messages where recipient_count > 1") == truth[
+    assert build.scalar("select count(*) from main_ses_marts.fct_ses_messages where recipient_count > 1") == truth[
         "multi_recipient_messages"
     ]
 
@@ -111,16 +111,16 @@ def test_messages_and_requests(generated) -> None:
 def test_pivot_totals(generated) -> None:
     build, truth, _, _ = generated
     columns = ", ".join(f"sum(count_{plural})" for plural in PLURALS.values())
-    totals = build.query(f"select {columns} from marts.ses_message_pivot")[0]
+    totals = build.query(f"select {columns} from main_ses_marts.ses_message_pivot")[0]
     assert dict(zip(PLURALS, totals)) == truth["events_per_class"]
-    assert build.scalar("select count(*) from marts.ses_message_pivot") == truth["messages"]
+    assert build.scalar("select count(*) from main_ses_marts.ses_message_pivot") == truth["messages"]
 
 
 def test_region_summary(generated) -> None:
     build, truth, _, _ = generated
-    assert dict(build.query("select region, count_messages from marts.ses_region_summary")) == truth["messages_per_region"]
+    assert dict(build.query("select region, count_messages from main_ses_marts.ses_region_summary")) == truth["messages_per_region"]
     columns = ", ".join(f"count_{plural}" for plural in PLURALS.values())
-    for region, *counts in build.query(f"select region, {columns} from marts.ses_region_summary"):
+    for region, *counts in build.query(f"select region, {columns} from main_ses_marts.ses_region_summary"):
         assert dict(zip(PLURALS, counts)) == truth["events_per_class_per_region"][region], region
 
 
@@ -131,7 +131,7 @@ def test_opened_not_clicked(generated) -> None:
         classes_by_message[event["message_id"]].add(event["event_class"])
     expected = {message for message, classes in classes_by_message.items() if "open" in classes and "click" not in classes}
     assert len(expected) == truth["opened_not_clicked_messages"]
-    assert {row[0] for row in build.query("select message_id from marts.ses_opened_not_clicked")} == expected
+    assert {row[0] for row in build.query("select message_id from main_ses_marts.ses_opened_not_clicked")} == expected
 
 
 def test_recipients_of_multi_recipient_messages(generated) -> None:
@@ -147,7 +147,7 @@ def test_recipients_of_multi_recipient_messages(generated) -> None:
                 expected[(event["message_id"], recipient, event["event_class"])] += 1
     rows = build.query(
         "select message_id, recipient, count_deliveries, count_bounces, count_complaints, count_delivery_delays"
-        " from marts.fct_ses_message_recipients"
+        " from main_ses_marts.fct_ses_message_recipients"
     )
     actual = collections.Counter()
     for message_id, recipient, *counts in rows:
@@ -183,7 +183,7 @@ def test_sampled_journeys_step_by_step(generated) -> None:
             )
         ]
         actual = build.query(
-            "select step_number, event_class, event_at from marts.ses_journeys"
+            "select step_number, event_class, event_at from main_ses_marts.ses_journeys"
             f" where message_id = '{message_id}' order by step_number"
         )
         assert actual == expected, message_id
@@ -328,7 +328,7 @@ def test_engagement_labels(generated) -> None:
         for e in true_events if e["event_class"] in ("open", "click")
     )
     assert collections.Counter(build.query(
-        "select message_id, event_class, event_at, is_human, engagement_rule from staging.int_ses__engagements"
+        "select message_id, event_class, event_at, is_human, engagement_rule from main_ses_staging.int_ses__engagements"
     )) == expected
 
 
@@ -339,7 +339,7 @@ def test_deliverability_daily(generated, true_messages) -> None:
         (row[0], row[1], row[2], row[3], row[4]): row[5:]
         for row in build.query(
             f"select sent_date, configuration_set, sending_domain, mailbox_provider, campaign, {', '.join(DAILY_COLUMNS)}"
-            " from marts.ses_deliverability_daily"
+            " from main_ses_marts.ses_deliverability_daily"
         )
     }
     assert actual == expected
@@ -350,7 +350,7 @@ def test_campaign_performance(generated, true_messages) -> None:
     expected: dict[tuple, collections.Counter] = collections.defaultdict(collections.Counter)
     for (_, configuration_set, _, _, campaign), cell in expected_daily(true_messages).items():
         expected[(campaign, configuration_set)].update(cell)
-    actual = build.query(f"select campaign, configuration_set, {', '.join(DAILY_COLUMNS)} from marts.ses_campaign_performance")
+    actual = build.query(f"select campaign, configuration_set, {', '.join(DAILY_COLUMNS)} from main_ses_marts.ses_campaign_performance")
     assert {(row[0], row[1]): row[2:] for row in actual} == {
         key: tuple(cell[name] for name in DAILY_COLUMNS) for key, cell in expected.items()
     }
@@ -361,7 +361,7 @@ def test_campaign_performance(generated, true_messages) -> None:
             first_open_seconds[tuple(reversed(message.tags_seen))].append(
                 (min(opens) - message.sent_at).total_seconds())
     for campaign, configuration_set, median_seconds in build.query(
-        "select campaign, configuration_set, median_seconds_to_first_human_open from marts.ses_campaign_performance"
+        "select campaign, configuration_set, median_seconds_to_first_human_open from main_ses_marts.ses_campaign_performance"
     ):
         seconds = first_open_seconds.get((campaign, configuration_set))
         assert median_seconds == (pytest.approx(statistics.median(seconds)) if seconds else None)
@@ -389,7 +389,7 @@ def test_reputation(generated, true_messages) -> None:
         expected[report_date] = (len(window), hard, complaints, feedback)
     assert {row[0]: row[1:] for row in build.query(
         "select report_date, window_sends, window_hard_bounces, window_complaints, window_complaint_feedback_sends"
-        " from marts.ses_reputation_daily where scope = 'account'"
+        " from main_ses_marts.ses_reputation_daily where scope = 'account'"
     )} == expected
 
 
@@ -439,7 +439,7 @@ def test_suppression_candidates(generated, true_messages) -> None:
         expected[recipient] = (reason, at, message_id, recipient in on_list)
     assert {row[0]: row[1:] for row in build.query(
         "select recipient, suppression_reason, became_candidate_at, caused_by_message_id,"
-        " is_on_account_suppression_list from marts.ses_suppression_candidates"
+        " is_on_account_suppression_list from main_ses_marts.ses_suppression_candidates"
     )} == expected
 
 
@@ -454,6 +454,6 @@ def test_link_performance(generated) -> None:
         link = urllib.parse.urlunsplit(url._replace(query="&".join(kept)))
         expected[link].update({"clicks": 1, "human": int(is_human(event))})
     actual = build.query(
-        "select link, sum(count_clicks), sum(count_human_clicks) from marts.ses_link_performance group by link"
+        "select link, sum(count_clicks), sum(count_human_clicks) from main_ses_marts.ses_link_performance group by link"
     )
     assert {row[0]: row[1:] for row in actual} == {link: (c["clicks"], c["human"]) for link, c in expected.items()}

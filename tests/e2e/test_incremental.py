@@ -121,9 +121,9 @@ def test_incremental_equals_ground_truth(batches, incremental_history) -> None:
     the late open is the one event the generator did not write."""
     truth = json.loads((batches["data_dir"] / "ground_truth.json").read_text())
     with duckdb.connect(str(incremental_history["database"]), read_only=True) as connection:
-        per_class = dict(connection.execute("select event_class, count(*) from marts.fct_ses_events group by 1").fetchall())
-        messages = connection.execute("select count(distinct message_id) from marts.fct_ses_events").fetchall()[0][0]
-        duplicates = connection.execute("select coalesce(sum(count_redeliveries), 0) from staging.base_ses__batches").fetchall()[0][0]
+        per_class = dict(connection.execute("select event_class, count(*) from main_ses_marts.fct_ses_events group by 1").fetchall())
+        messages = connection.execute("select count(distinct message_id) from main_ses_marts.fct_ses_events").fetchall()[0][0]
+        duplicates = connection.execute("select coalesce(sum(count_redeliveries), 0) from main_ses_staging.base_ses__batches").fetchall()[0][0]
     assert per_class == dict(truth["events_per_class"], open=truth["events_per_class"]["open"] + 1)
     assert messages == truth["messages"]
     assert duplicates > truth["duplicate_records"]
@@ -134,19 +134,19 @@ def test_late_open_updates_every_mart(batches, incremental_history) -> None:
     with duckdb.connect(str(incremental_history["database"]), read_only=True) as connection:
         def scalar(sql: str):
             return connection.execute(sql, [message_id]).fetchall()[0][0]
-        late_open_at = scalar("select max(event_at) from marts.fct_ses_events where message_id = ? and event_class = 'open'")
-        assert (late_open_at - scalar("select sent_at from marts.fct_ses_messages where message_id = ?")).days == LATE_OPEN_DAYS
-        assert scalar("select last_event_at from marts.fct_ses_messages where message_id = ?") == late_open_at
-        opens = scalar("select count(*) from marts.fct_ses_events where message_id = ? and event_class = 'open'")
-        assert scalar("select count_opens from marts.fct_ses_messages where message_id = ?") == opens
-        assert scalar("select count_opens from marts.ses_message_pivot where message_id = ?") == opens
-        assert scalar("select max(event_at) from marts.ses_journeys where message_id = ?") == late_open_at
+        late_open_at = scalar("select max(event_at) from main_ses_marts.fct_ses_events where message_id = ? and event_class = 'open'")
+        assert (late_open_at - scalar("select sent_at from main_ses_marts.fct_ses_messages where message_id = ?")).days == LATE_OPEN_DAYS
+        assert scalar("select last_event_at from main_ses_marts.fct_ses_messages where message_id = ?") == late_open_at
+        opens = scalar("select count(*) from main_ses_marts.fct_ses_events where message_id = ? and event_class = 'open'")
+        assert scalar("select count_opens from main_ses_marts.fct_ses_messages where message_id = ?") == opens
+        assert scalar("select count_opens from main_ses_marts.ses_message_pivot where message_id = ?") == opens
+        assert scalar("select max(event_at) from main_ses_marts.ses_journeys where message_id = ?") == late_open_at
         # the late open is the last step of its journey
         assert scalar(
-            "select event_class from marts.ses_journeys where message_id = ? order by step_number desc limit 1"
+            "select event_class from main_ses_marts.ses_journeys where message_id = ? order by step_number desc limit 1"
         ) == "open"
         assert scalar(
-            "select event_at from marts.ses_journeys where message_id = ? order by step_number desc limit 1"
+            "select event_at from main_ses_marts.ses_journeys where message_id = ? order by step_number desc limit 1"
         ) == late_open_at
 
 
@@ -161,7 +161,7 @@ def test_second_run_with_nothing_new_changes_nothing(batches, incremental_histor
     assert new_objects_read(build.output) == 0
     with duckdb.connect(str(incremental_history["database"]), read_only=True) as connection:
         connection.execute(f"attach '{snapshot}' as before (read_only)")
-        for table in MARTS + ["landing.raw_ses_records", "staging.base_ses__records"]:
+        for table in MARTS + ["main_ses_landing.raw_ses_records", "main_ses_staging.base_ses__records"]:
             changed = connection.execute(
                 f"select count(*) from ((select * from {table} except all select * from before.{table})"
                 f" union all (select * from before.{table} except all select * from {table}))"
@@ -207,12 +207,12 @@ def test_killed_builds_catch_up(batches, incremental_history, tmp_path) -> None:
         "--vars", json.dumps({"ses_events_path": str(landing), "ses_requests_path": str(requests)}),
     ]
     kill_points = [
-        "landing.raw_ses_records",
-        "staging.base_ses__records",
-        "marts.fct_ses_events",
-        "staging.int_ses__recipient_events",
-        "marts.fct_ses_messages",
-        "marts.fct_ses_message_recipients",
+        "main_ses_landing.raw_ses_records",
+        "main_ses_staging.base_ses__records",
+        "main_ses_marts.fct_ses_events",
+        "main_ses_staging.int_ses__recipient_events",
+        "main_ses_marts.fct_ses_messages",
+        "main_ses_marts.fct_ses_message_recipients",
     ]
     for model in kill_points:
         assert run_until_model_starts_then_kill(command, environment, model), f"the build ended before {model}"
@@ -251,24 +251,24 @@ def test_changed_send_log_updates_only_its_messages(batches, incremental_history
         def query(sql: str, *parameters):
             return connection.execute(sql, list(parameters)).fetchall()
         reloaded = {message_id for (message_id,) in query(
-            "select distinct message_id from staging.int_ses__requests"
-            " where loaded_at = (select max(loaded_at) from staging.int_ses__requests)"
+            "select distinct message_id from main_ses_staging.int_ses__requests"
+            " where loaded_at = (select max(loaded_at) from main_ses_staging.int_ses__requests)"
         )}
         assert reloaded == {moved, widened, "never-reported-message"}
-        assert query("select region from marts.fct_ses_messages where message_id = ?", moved) == [("ZZ-MOVED",)]
+        assert query("select region from main_ses_marts.fct_ses_messages where message_id = ?", moved) == [("ZZ-MOVED",)]
         assert query(
-            "select requested_recipient_count from marts.fct_ses_messages where message_id = ?", widened
+            "select requested_recipient_count from main_ses_marts.fct_ses_messages where message_id = ?", widened
         ) == [(widened_recipients + 1,)]
         assert query(
-            "select was_requested, count_events, latest_status from marts.fct_ses_messages where message_id = ?",
+            "select was_requested, count_events, latest_status from main_ses_marts.fct_ses_messages where message_id = ?",
             "never-reported-message",
         ) == [(True, 0, "requested")]
         assert query(
-            "select was_requested, was_addressed from marts.fct_ses_message_recipients"
+            "select was_requested, was_addressed from main_ses_marts.fct_ses_message_recipients"
             " where message_id = ? and recipient = 'added.recipient@example.org'", widened,
         ) == [(True, False)]
         assert query(
-            "select region, count_messages from marts.ses_region_summary where region like 'ZZ-%' order by region"
+            "select region, count_messages from main_ses_marts.ses_region_summary where region like 'ZZ-%' order by region"
         ) == [("ZZ-MOVED", 1), ("ZZ-NEW", 1)]
 
     (tmp_path / "full").mkdir()

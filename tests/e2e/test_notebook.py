@@ -97,7 +97,7 @@ def test_notebook_survives_a_rebuild_beside_another_reader(split_data, tmp_path,
     client = notebook_client(nbformat.read(NOTEBOOK, as_version=4))
     with client.setup_kernel():
         execute_every_cell(client)
-        events_before = run_in_kernel(client, "print(int(ses.scalar('select count(*) from marts.fct_ses_events')))")
+        events_before = run_in_kernel(client, "print(int(ses.scalar('select count(*) from main_ses_marts.fct_ses_events')))")
         assert 0 < int(events_before) < truth["distinct_events"]
 
         copy_objects(second_batch, source / "ses_events", events_dir)
@@ -115,7 +115,7 @@ def test_notebook_survives_a_rebuild_beside_another_reader(split_data, tmp_path,
 
         # The kernel stayed up through the build and now sees the new data everywhere.
         execute_every_cell(client)
-        assert kernel_json(client, "int(ses.scalar('select count(*) from marts.fct_ses_events'))") == truth[
+        assert kernel_json(client, "int(ses.scalar('select count(*) from main_ses_marts.fct_ses_events'))") == truth[
             "distinct_events"
         ]
         assert kernel_json(client, "len(pivot)") == truth["messages"]

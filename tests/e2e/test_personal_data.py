@@ -111,7 +111,7 @@ def columns_holding(build: DbtBuild, values: list[str]) -> dict[tuple[str, str],
         connection.execute("create temp table needles as select unnest(?) as needle", [values])
         for schema, table, column in connection.execute(
             "select table_schema, table_name, column_name from information_schema.columns"
-            " where table_schema in ('landing', 'staging', 'marts')"
+            " where table_schema in ('main_ses_landing', 'main_ses_staging', 'main_ses_marts')"
         ).fetchall():
             hits = connection.execute(
                 f'select distinct needle from "{schema}"."{table}", needles'
@@ -145,7 +145,7 @@ def raw_build(tmp_path_factory) -> DbtBuild:
 
 def test_figures_per_domain_and_the_send_log_join_survive(hashed_build: DbtBuild, raw_build: DbtBuild) -> None:
     per_domain = (
-        "select split_part(recipient, '@', 2) as domain, count(*) from marts.fct_ses_message_recipients"
+        "select split_part(recipient, '@', 2) as domain, count(*) from main_ses_marts.fct_ses_message_recipients"
         " group by 1 order by 1"
     )
     # tests/fixtures: 9 recipients requested or addressed, 7 of them at example.org
@@ -153,7 +153,7 @@ def test_figures_per_domain_and_the_send_log_join_survive(hashed_build: DbtBuild
         ("example.com", 1), ("example.net", 1), ("example.org", 7)
     ]
     delivered_as_requested = (
-        "select count(*) from marts.fct_ses_message_recipients where was_requested and was_delivered"
+        "select count(*) from main_ses_marts.fct_ses_message_recipients where was_requested and was_delivered"
     )
     assert hashed_build.scalar(delivered_as_requested) == raw_build.scalar(delivered_as_requested)
 
@@ -161,10 +161,10 @@ def test_figures_per_domain_and_the_send_log_join_survive(hashed_build: DbtBuild
 def test_redacted_keeps_domains_only(tmp_path: Path) -> None:
     result = build(tmp_path, "redacted")
     assert_built(result)
-    assert result.query("select distinct split_part(recipient, '@', 1) from marts.fct_ses_message_recipients") == [
+    assert result.query("select distinct split_part(recipient, '@', 1) from main_ses_marts.fct_ses_message_recipients") == [
         ("redacted",)
     ]
-    assert result.query("select distinct user_agent from staging.stg_ses__opens where user_agent is not null") == [
+    assert result.query("select distinct user_agent from main_ses_staging.stg_ses__opens where user_agent is not null") == [
         ("redacted",)
     ]
 

@@ -41,11 +41,11 @@ def write(path: Path, lines: list[str]) -> None:
 
 def counts(build) -> dict:
     return {
-        "raw_records": build.scalar("select count(*) from landing.raw_ses_records"),
-        "raw_record_ids": build.scalar("select count(distinct raw_record_id) from staging.base_ses__records"),
-        "events": build.scalar("select count(*) from staging.stg_ses__events"),
-        "redeliveries": build.scalar("select sum(count_redeliveries) from staging.base_ses__batches"),
-        "rejected": build.scalar("select count(*) from marts.ses_rejected_records"),
+        "raw_records": build.scalar("select count(*) from main_ses_landing.raw_ses_records"),
+        "raw_record_ids": build.scalar("select count(distinct raw_record_id) from main_ses_staging.base_ses__records"),
+        "events": build.scalar("select count(*) from main_ses_staging.stg_ses__events"),
+        "redeliveries": build.scalar("select sum(count_redeliveries) from main_ses_staging.base_ses__batches"),
+        "rejected": build.scalar("select count(*) from main_ses_marts.ses_rejected_records"),
     }
 
 
@@ -64,10 +64,10 @@ def test_redeliveries_counted_by_hand(tmp_path: Path) -> None:
     # repeated line, the SNS retry, the EventBridge copy) + 2 rejected
     assert counts(first) == {"raw_records": 8, "raw_record_ids": 8, "events": 3, "redeliveries": 3, "rejected": 2}
     kept = first.query(
-        "select event_class, envelope_type, file_name like '%-a.gz' from staging.stg_ses__events order by 1, 2, 3"
+        "select event_class, envelope_type, file_name like '%-a.gz' from main_ses_staging.stg_ses__events order by 1, 2, 3"
     )
     assert kept == [("open", "none", False), ("open", "none", True), ("send", "none", True)]
-    assert first.scalar("select count_opens from marts.fct_ses_messages where message_id = 'm-1'") == 2
+    assert first.scalar("select count_opens from main_ses_marts.fct_ses_messages where message_id = 'm-1'") == 2
 
     # a later run: the first open once more, and a third open
     write(events / "2026/03/02/09/s-1-2026-03-02-09-00-00-c.gz", [compact(OPEN_1), compact(OPEN_3)])
@@ -75,8 +75,8 @@ def test_redeliveries_counted_by_hand(tmp_path: Path) -> None:
     assert_built(second)
     assert counts(second) == {"raw_records": 10, "raw_record_ids": 10, "events": 4, "redeliveries": 4, "rejected": 2}
     batches = second.query(
-        "select count_records, count_events, count_redeliveries, count_rejected from staging.base_ses__batches"
+        "select count_records, count_events, count_redeliveries, count_rejected from main_ses_staging.base_ses__batches"
         " order by loaded_at"
     )
     assert batches == [(8, 3, 3, 2), (2, 1, 1, 0)]
-    assert second.scalar("select count_opens from marts.fct_ses_messages where message_id = 'm-1'") == 3
+    assert second.scalar("select count_opens from main_ses_marts.fct_ses_messages where message_id = 'm-1'") == 3

@@ -14,15 +14,15 @@ def test_default_settings_build_the_project_folders_demo(demo_copy_built_elsewhe
     demo = demo_copy_built_elsewhere
     assert_built(demo.build)
     truth = demo.ground_truth
-    assert demo.build.scalar("select count(*) from landing.raw_ses_records") == truth["raw_records"]
-    assert demo.build.scalar("select count(*) from marts.fct_ses_events") == truth["distinct_events"]
-    assert demo.build.scalar("select count(*) from staging.int_ses__requests") == truth["request_rows"]
+    assert demo.build.scalar("select count(*) from main_ses_landing.raw_ses_records") == truth["raw_records"]
+    assert demo.build.scalar("select count(*) from main_ses_marts.fct_ses_events") == truth["distinct_events"]
+    assert demo.build.scalar("select count(*) from main_ses_staging.int_ses__requests") == truth["request_rows"]
 
 
 def test_objects_are_named_by_their_path_in_the_project_folder(demo_copy_built_elsewhere: DemoCopyBuild) -> None:
     demo = demo_copy_built_elsewhere
     events_folder = f"{demo.project_dir}/data/demo/ses_events/"
-    names = demo.build.query("select distinct file_name from landing.raw_ses_records")
+    names = demo.build.query("select distinct file_name from main_ses_landing.raw_ses_records")
     assert len(names) == demo.ground_truth["files"]
     assert [name for (name,) in names if not name.startswith(events_folder)] == []
 

@@ -35,7 +35,7 @@ REQUESTS_KEY = "internal/ses_requests.csv"
 REGION = "eu-west-1"
 # The error text is the one line the user reads: dbt prints it under the
 # failing model's name.
-FAILED_AT_LANDING = "ERROR creating sql incremental model landing.raw_ses_records"
+FAILED_AT_LANDING = "ERROR creating sql incremental model main_ses_landing.raw_ses_records"
 # Where a row was read from differs between the bucket and the local copy, and
 # so does the raw record id, which hashes the object's name with the record.
 LOCATION_COLUMNS = {"loaded_at", "file_name", "raw_record_id"}
@@ -125,7 +125,7 @@ def snapshot_rows(database: Path) -> dict[str, list]:
     with duckdb.connect(str(database), read_only=True) as connection:
         return {
             table: sorted(repr(row) for row in connection.execute(f"select * from {table}").fetchall())
-            for table in MARTS + ["landing.raw_ses_records"]
+            for table in MARTS + ["main_ses_landing.raw_ses_records"]
         }
 
 
@@ -178,7 +178,7 @@ def test_each_s3_run_reads_only_new_objects(s3_history) -> None:
         len(batch) for batch in s3_history["batches"]
     ]
     with duckdb.connect(str(s3_history["database"]), read_only=True) as connection:
-        files = [name for (name,) in connection.execute("select distinct file_name from landing.raw_ses_records").fetchall()]
+        files = [name for (name,) in connection.execute("select distinct file_name from main_ses_landing.raw_ses_records").fetchall()]
     source = s3_history["data_dir"] / "ses_events"
     keys = sorted(f"s3://{BUCKET}/{EVENTS_PREFIX}/{path.relative_to(source).as_posix()}"
                   for batch in s3_history["batches"] for path in batch)
@@ -188,8 +188,8 @@ def test_each_s3_run_reads_only_new_objects(s3_history) -> None:
 def test_s3_marts_equal_ground_truth(s3_history) -> None:
     truth = json.loads((s3_history["data_dir"] / "ground_truth.json").read_text())
     with duckdb.connect(str(s3_history["database"]), read_only=True) as connection:
-        per_class = dict(connection.execute("select event_class, count(*) from marts.fct_ses_events group by 1").fetchall())
-        requested = connection.execute("select count(*) from marts.fct_ses_messages where was_requested").fetchall()[0][0]
+        per_class = dict(connection.execute("select event_class, count(*) from main_ses_marts.fct_ses_events group by 1").fetchall())
+        requested = connection.execute("select count(*) from main_ses_marts.fct_ses_messages where was_requested").fetchall()[0][0]
     with duckdb.connect() as connection:
         requests_file = str(s3_history["data_dir"] / "ses_requests.csv")
         expected_requested = connection.execute("select count(distinct message_id) from read_csv(?)", [requests_file]).fetchall()[0][0]
@@ -283,10 +283,10 @@ def test_object_that_is_not_gzip(s3_server, s3_history, tmp_path) -> None:
     assert_built(build)
     assert "1 new object(s) to read" in build.output
     assert build.query(
-        "select file_name, read_failure, record_text from landing.raw_ses_records where read_failure is not null"
+        "select file_name, read_failure, record_text from main_ses_landing.raw_ses_records where read_failure is not null"
     ) == [(f"s3://{BUCKET}/{key}", "object_not_gzip", None)]
     assert build.scalar(
-        "select count(*) from marts.ses_rejected_records where rejection_reason = 'object_not_gzip'"
+        "select count(*) from main_ses_marts.ses_rejected_records where rejection_reason = 'object_not_gzip'"
     ) == 1
 
 
@@ -351,6 +351,6 @@ def test_parquet_export(s3_server, s3_history, tmp_path, destination: str) -> No
     assert sum(pivot.values()) == truth["messages"]
     with duckdb.connect(str(database), read_only=True) as connection:
         expected_dates = dict(connection.execute(
-            "select cast(coalesce(sent_at, request_time) as date), count(*) from marts.fct_ses_messages group by 1"
+            "select cast(coalesce(sent_at, request_time) as date), count(*) from main_ses_marts.fct_ses_messages group by 1"
         ).fetchall())
     assert messages == expected_dates

@@ -38,7 +38,7 @@ def write_ndjson_gz(path: Path, records: list[dict]) -> None:
 
 def late_field_rows(build) -> list[tuple]:
     return build.query(
-        "select message_id, ip_address, json_extract_string(tags, '$.campaign[0]') from staging.stg_ses__opens"
+        "select message_id, ip_address, json_extract_string(tags, '$.campaign[0]') from main_ses_staging.stg_ses__opens"
         " where ip_address is not null or tags is not null"
     )
 
@@ -54,7 +54,7 @@ def test_field_first_seen_in_the_last_of_many_files(tmp_path: Path) -> None:
         )
     build = run_dbt(tmp_path, "run", "--select", "+stg_ses__opens", events_path=events)
     assert_built(build)
-    assert build.scalar("select count(*) from staging.stg_ses__opens") == file_count * 100
+    assert build.scalar("select count(*) from main_ses_staging.stg_ses__opens") == file_count * 100
     assert late_field_rows(build) == [("message-003999", "203.0.113.77", "late-campaign")]
 
 
@@ -67,5 +67,5 @@ def test_field_first_seen_after_30000_rows(tmp_path: Path) -> None:
     )
     build = run_dbt(tmp_path, "run", "--select", "+stg_ses__opens", events_path=events)
     assert_built(build)
-    assert build.scalar("select count(*) from staging.stg_ses__opens") == row_count
+    assert build.scalar("select count(*) from main_ses_staging.stg_ses__opens") == row_count
     assert late_field_rows(build) == [(f"message-{row_count - 1:06d}", "203.0.113.77", "late-campaign")]

@@ -71,7 +71,7 @@ def test_own_column_names_and_no_region(tmp_path: Path, events: Path) -> None:
     result = build(tmp_path, events, requests, ses_requests_columns={"message_id": "MessageId", "request_time": "sent"})
     assert_built(result)
     assert result.query(
-        "select message_id, region, request_time, request_attributes from marts.fct_ses_messages"
+        "select message_id, region, request_time, request_attributes from main_ses_marts.fct_ses_messages"
         " where was_requested order by message_id"
     ) == [
         ("0100018e-multi", None, UTC(2026, 3, 1, 10, 0, 55), {"campaign": "team"}),
@@ -80,7 +80,7 @@ def test_own_column_names_and_no_region(tmp_path: Path, events: Path) -> None:
         ("0100018e-single", None, UTC(2026, 3, 1, 9, 59, 58), {"campaign": "spring"}),
         ("0100018e-sub", None, UTC(2026, 3, 1, 10, 4, 59), {"campaign": "digest"}),
     ]
-    assert result.query("select region, count_messages, count_messages_sent from marts.ses_region_summary") == [
+    assert result.query("select region, count_messages, count_messages_sent from main_ses_marts.ses_region_summary") == [
         ("unknown", 5, 3),  # sent: single, multi, sub
     ]
 
@@ -93,7 +93,7 @@ def test_a_blank_region_is_unknown(tmp_path: Path, events: Path) -> None:
     )
     result = build(tmp_path, events, requests)
     assert_built(result)
-    assert result.query("select region, count_messages from marts.ses_region_summary order by region") == [
+    assert result.query("select region, count_messages from main_ses_marts.ses_region_summary order by region") == [
         ("APAC", 1), ("EU", 2), ("NA", 1), ("unknown", 1),
     ]
 
@@ -112,11 +112,11 @@ def test_unparsed_request_times_are_kept_and_warned(tmp_path: Path, events: Path
     assert_built(first)
     assert "WARN 2 warn_on_unparsed_request_times" in plain(first.output)
     assert first.query(
-        "select message_id, request_time_text from staging.int_ses__requests"
+        "select message_id, request_time_text from main_ses_staging.int_ses__requests"
         " where request_time is null and request_time_text is not null order by 1"
     ) == [("0100018e-neverseen", "03/01/2026 10:06"), ("0100018e-single", "03/01/2026 09:59")]
     assert first.query(
-        "select message_id, request_time from marts.fct_ses_messages where message_id in"
+        "select message_id, request_time from main_ses_marts.fct_ses_messages where message_id in"
         " ('0100018e-single', '0100018e-multi') order by 1"
     ) == [("0100018e-multi", UTC(2026, 3, 1, 10, 0, 55)), ("0100018e-single", None)]
 
@@ -125,7 +125,7 @@ def test_unparsed_request_times_are_kept_and_warned(tmp_path: Path, events: Path
     assert_built(formatted)
     assert "PASS warn_on_unparsed_request_times" in plain(formatted.output)
     assert formatted.query(
-        "select message_id, request_time from marts.fct_ses_messages where was_requested order by 1"
+        "select message_id, request_time from main_ses_marts.fct_ses_messages where was_requested order by 1"
     ) == [
         ("0100018e-multi", UTC(2026, 3, 1, 10, 0)),
         ("0100018e-neverseen", UTC(2026, 3, 1, 10, 6)),
@@ -137,18 +137,18 @@ def test_unparsed_request_times_are_kept_and_warned(tmp_path: Path, events: Path
     without_format = build(tmp_path, events, mixed, database)
     assert_built(without_format)
     assert "WARN 7 warn_on_unparsed_request_times" in plain(without_format.output)
-    assert without_format.scalar("select count(*) from marts.fct_ses_messages where request_time is not null") == 0
+    assert without_format.scalar("select count(*) from main_ses_marts.fct_ses_messages where request_time is not null") == 0
 
 
 def test_a_header_only_send_log_is_empty(tmp_path: Path, events: Path) -> None:
     requests = write_send_log(tmp_path / "ses_requests.csv", ["message_id", "recipient", "request_time", "region"], [])
     result = build(tmp_path, events, requests)
     assert_built(result)
-    assert result.scalar("select count(*) from staging.int_ses__requests") == 0
-    assert result.query("select count(*), count(*) filter (where was_requested) from marts.fct_ses_messages") == [
+    assert result.scalar("select count(*) from main_ses_staging.int_ses__requests") == 0
+    assert result.query("select count(*), count(*) filter (where was_requested) from main_ses_marts.fct_ses_messages") == [
         (MESSAGES_WITH_EVENTS, 0)
     ]
-    assert result.scalar("select count(*) from marts.ses_region_summary") == 0
+    assert result.scalar("select count(*) from main_ses_marts.ses_region_summary") == 0
     assert f"WARN {MESSAGES_WITH_EVENTS} warn_on_ses_events_without_request" in plain(result.output)
 
 
@@ -180,8 +180,8 @@ def test_an_unreadable_send_log_fails_in_one_line(
     message = expected_message.format(path=f"ses_requests_path {requests}")
     assert sum(message in line for line in output.splitlines()) >= 1, output[-3000:]
     assert "Candidate bindings" not in output
-    assert "ERROR creating sql view model staging.stg_internal__ses_requests" in output
-    assert "SKIP relation staging.int_ses__requests" in output
+    assert "ERROR creating sql view model main_ses_staging.stg_internal__ses_requests" in output
+    assert "SKIP relation main_ses_staging.int_ses__requests" in output
 
 
 def test_an_unknown_column_in_the_var_fails_before_any_model(tmp_path: Path, events: Path) -> None:
@@ -209,5 +209,5 @@ def test_a_parquet_send_log_with_its_own_names(tmp_path: Path, events: Path) -> 
                    ses_requests_time_format=US_TIME_FORMAT)
     assert_built(result)
     assert result.query(
-        "select message_id, request_time, region, request_attributes from marts.fct_ses_messages where was_requested"
+        "select message_id, request_time, region, request_attributes from main_ses_marts.fct_ses_messages where was_requested"
     ) == [("0100018e-single", UTC(2026, 3, 1, 9, 59, 58), "EU", None)]

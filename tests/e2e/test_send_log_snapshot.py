@@ -73,7 +73,7 @@ def test_a_halved_send_log_only_warns(halved_history) -> None:
 def test_removed_messages_leave_the_kept_send_log(halved_history) -> None:
     build = halved_history["after_halving"]
     assert build.query(
-        "select message_id, recipient, is_removed from staging.int_ses__requests order by message_id, recipient"
+        "select message_id, recipient, is_removed from main_ses_staging.int_ses__requests order by message_id, recipient"
     ) == [
         ("0100018e-multi", "bob@example.org", False),
         ("0100018e-multi", "carol@example.net", False),
@@ -88,7 +88,7 @@ def test_removed_messages_leave_every_mart(halved_history) -> None:
     build = halved_history["after_halving"]
     # neverseen had no SES event: its row goes; reject and sub keep theirs, no longer requested
     assert build.query(
-        "select message_id, was_requested, region, requested_recipient_count from marts.fct_ses_messages"
+        "select message_id, was_requested, region, requested_recipient_count from main_ses_marts.fct_ses_messages"
         " order by message_id"
     ) == [
         ("0100018e-multi", True, "NA", 2),
@@ -100,7 +100,7 @@ def test_removed_messages_leave_every_mart(halved_history) -> None:
     ]
     # ivan (neverseen) is gone; dave, erin and hank stay as addressed, no longer requested
     assert build.query(
-        "select message_id, recipient, was_requested from marts.fct_ses_message_recipients order by 1, 2"
+        "select message_id, recipient, was_requested from main_ses_marts.fct_ses_message_recipients order by 1, 2"
     ) == [
         ("0100018e-multi", "bob@example.org", True),
         ("0100018e-multi", "carol@example.net", True),
@@ -112,7 +112,7 @@ def test_removed_messages_leave_every_mart(halved_history) -> None:
         ("0100018e-sub", "hank@example.org", False),
     ]
     # before: EU 2 (single, sub), NA 1, APAC 1 (reject), LATAM 1 (neverseen)
-    assert build.query("select region, count_messages from marts.ses_region_summary order by region") == [
+    assert build.query("select region, count_messages from main_ses_marts.ses_region_summary order by region") == [
         ("EU", 1), ("NA", 1),
     ]
 
@@ -121,15 +121,15 @@ def test_halved_equals_a_fresh_build_on_the_halved_log(halved_history) -> None:
     fresh, incremental = halved_history["fresh"], halved_history["after_halving"]
     assert_built(fresh)
     assert_same_marts(incremental.database, fresh.database)
-    kept = f"select {REQUEST_COLUMNS} from staging.int_ses__requests where not is_removed order by all"
+    kept = f"select {REQUEST_COLUMNS} from main_ses_staging.int_ses__requests where not is_removed order by all"
     assert incremental.query(kept) == fresh.query(kept)
 
 
 def test_messages_that_come_back_return(halved_history) -> None:
     restored = halved_history["restored"]
     assert_passed_with_warnings_only(restored)
-    assert restored.scalar("select count(*) from staging.int_ses__requests where is_removed") == 0
-    assert restored.scalar("select count(*) from staging.int_ses__requests") == 7
+    assert restored.scalar("select count(*) from main_ses_staging.int_ses__requests where is_removed") == 0
+    assert restored.scalar("select count(*) from main_ses_staging.int_ses__requests") == 7
     assert_same_marts(restored.database, halved_history["before_halving"])
 
 
@@ -152,5 +152,5 @@ def test_generated_send_log_halved_equals_a_fresh_build(tmp_path: Path) -> None:
     assert_same_marts(database, fresh.database)
     with requests.open(newline="") as file:
         kept_messages = {row["message_id"] for row in csv.DictReader(file)}
-    assert halved.scalar("select sum(count_messages) from marts.ses_region_summary") == len(kept_messages)
-    assert halved.scalar("select count(*) from marts.fct_ses_messages where was_requested") == len(kept_messages)
+    assert halved.scalar("select sum(count_messages) from main_ses_marts.ses_region_summary") == len(kept_messages)
+    assert halved.scalar("select count(*) from main_ses_marts.fct_ses_messages where was_requested") == len(kept_messages)

@@ -1,7 +1,7 @@
 """A field SES always writes, written with another JSON type, is never nulled
 silently: one string for a list (or one object for a list of objects) is read
 as a list of one; anything else stays null; every case is counted per field
-and JSON type in marts.ses_unfit_values and warned about. Hand-counted on six
+and JSON type in main_ses_marts.ses_unfit_values and warned about. Hand-counted on six
 records."""
 
 from __future__ import annotations
@@ -58,23 +58,23 @@ def test_unfit_values_are_read_or_counted(tmp_path: Path) -> None:
     assert "Warning in test warn_on_unfit_ses_values" in build.output
     assert "Got 6 results, configured to warn" in build.output
     assert build.query(
-        "select field_path, json_type, is_read, count_records from marts.ses_unfit_values order by all"
+        "select field_path, json_type, is_read, count_records from main_ses_marts.ses_unfit_values order by all"
     ) == UNFIT
 
     assert build.query(
-        "select message_id, destination, configuration_set from staging.stg_ses__sends order by 1"
+        "select message_id, destination, configuration_set from main_ses_staging.stg_ses__sends order by 1"
     ) == [("drift-1", [RECIPIENT], "marketing"), ("drift-3", [RECIPIENT], "transactional")]
     assert build.query(
         "select message_id, delivered_recipients, processing_time_millis, destination"
-        " from staging.stg_ses__deliveries order by 1"
+        " from main_ses_staging.stg_ses__deliveries order by 1"
     ) == [("drift-1", [RECIPIENT], None, [RECIPIENT]), ("drift-3", [RECIPIENT], 812, [RECIPIENT]),
           ("drift-4", [RECIPIENT], 5, None)]
-    assert build.query("select message_id, bounced_recipients[1].email_address from staging.stg_ses__bounces") == [
+    assert build.query("select message_id, bounced_recipients[1].email_address from main_ses_staging.stg_ses__bounces") == [
         ("drift-2", RECIPIENT)
     ]
     # the recipient read from one string is attributed its delivery
     assert build.query(
-        "select message_id, recipient, was_delivered from marts.fct_ses_message_recipients"
+        "select message_id, recipient, was_delivered from main_ses_marts.fct_ses_message_recipients"
         " where message_id = 'drift-1'"
     ) == [("drift-1", RECIPIENT, True)]
-    assert build.scalar("select count(*) from staging.stg_ses__events") == len(RECORDS)
+    assert build.scalar("select count(*) from main_ses_staging.stg_ses__events") == len(RECORDS)
