@@ -317,6 +317,15 @@ def test_access_denied(denying_server, s3_history, tmp_path) -> None:
     assert "access denied" in line and BUCKET in line
 
 
+def exported_objects(server: S3Server, export_path: str) -> list[str]:
+    """Every object or file below an export destination."""
+    if export_path.startswith("s3://"):
+        prefix = export_path.removeprefix(f"s3://{BUCKET}/")
+        listing = server.client().list_objects_v2(Bucket=BUCKET, Prefix=prefix)
+        return [item["Key"] for item in listing.get("Contents", [])]
+    return [str(path) for path in Path(export_path).rglob("*") if path.is_file()]
+
+
 def exported_rows_per_date(connection, location: str) -> dict:
     return dict(connection.execute(
         f"select send_date, count(*) from read_parquet('{location}/*/*.parquet', hive_partitioning = true) group by 1"
@@ -325,18 +334,24 @@ def exported_rows_per_date(connection, location: str) -> dict:
 
 @pytest.mark.parametrize("destination", ["s3", "local"])
 def test_parquet_export(s3_server, s3_history, tmp_path, destination: str) -> None:
-    """A run with `ses_export_path` writes each message-grain mart partitioned
-    by send date; read back, the copies hold the generator's counts."""
+    """`dbt run-operation ses_export_marts` after a run writes each
+    message-grain mart partitioned by send date; read back, the copies hold
+    the generator's counts. The run itself, ses_export_path set, exports
+    nothing: no hook does."""
     truth = json.loads((s3_history["data_dir"] / "ground_truth.json").read_text())
-    export_path = f"s3://{BUCKET}/exports-{uuid.uuid4().hex[:8]}" if destination == "s3" else str(tmp_path)
+    export_path = f"s3://{BUCKET}/exports-{uuid.uuid4().hex[:8]}" if destination == "s3" else str(tmp_path / "export")
+    if destination == "local":
+        Path(export_path).mkdir()
     database = tmp_path / "copy.duckdb"
     shutil.copyfile(s3_history["database"], database)
-    build = run_dbt(
-        tmp_path, "run", target="s3", database=database, environment=s3_server.environment(),
+    options = dict(
+        target="s3", database=database, environment=s3_server.environment(),
         events_path=f"s3://{BUCKET}/{EVENTS_PREFIX}/", requests_path=f"s3://{BUCKET}/{REQUESTS_KEY}",
         extra_vars={"ses_export_path": export_path},
     )
-    assert_built(build)
+    assert_built(run_dbt(tmp_path, "run", **options))
+    assert exported_objects(s3_server, export_path) == []
+    assert_built(run_dbt(tmp_path, "run-operation", "ses_export_marts", **options))
     with duckdb.connect() as connection:
         if destination == "s3":
             connection.register_filesystem(s3fs.S3FileSystem(
