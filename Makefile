@@ -66,9 +66,11 @@ test: $(INSTALLED) lint
 	$(BIN)/pytest
 
 # Of data/ only the demo's own sample goes: other files there are the user's.
+# integration_tests/ loses what `dbt deps && dbt build` made there.
 # The folder itself goes only when that leaves it empty.
 clean:
 	rm -rf $(VENV) target logs $(DEMO_DIR) tests/screenshots .bench ses_analytics.duckdb ses_analytics.duckdb.wal ses_analytics.duckdb.tmp
+	rm -rf integration_tests/target integration_tests/logs integration_tests/dbt_packages integration_tests/package-lock.yml integration_tests/integration_tests.duckdb integration_tests/integration_tests.duckdb.wal
 	if [ -d data ]; then rmdir --ignore-fail-on-non-empty data; fi
 
 SIZE ?= 1000000
