@@ -11,7 +11,7 @@ DEMO_MESSAGES ?= 2000
 DEMO_SEED ?= 42
 export SES_DUCKDB_PATH ?= ses_analytics.duckdb
 
-.PHONY: demo test lint data build docs images bench clean help
+.PHONY: demo test lint data build docs metrics images bench clean help
 
 help:
 	@echo "make demo   generate sample SES data, build every model, print what was built"
@@ -19,6 +19,7 @@ help:
 	@echo "make data   (re)generate the sample data only"
 	@echo "make build  dbt build on the configured data"
 	@echo "make docs   dbt docs site (and target/static_index.html), served on 127.0.0.1:$(DOCS_PORT)"
+	@echo "make metrics example semantic-layer queries (mf query) on the demo database"
 	@echo "make images redraw the README pictures in docs/images/ from the demo data"
 	@echo "make bench  benchmark the production dbt build at SIZE events (default 1000000) against the floor script"
 	@echo "make clean  remove the virtualenv, build artifacts, the demo's sample data ($(DEMO_DIR)) and database"
@@ -51,6 +52,15 @@ docs: $(INSTALLED)
 	test -f "$(SES_DUCKDB_PATH)" || $(MAKE) demo
 	$(BIN)/dbt docs generate --profiles-dir . --static
 	$(BIN)/python scripts/ses_docs_site.py --port $(DOCS_PORT)
+
+# The semantic layer (models/marts/semantic/): mf reads target/semantic_manifest.json
+# (written by dbt parse) and the database through profiles.yml, from this folder.
+METRICS_QUERY ?= --metrics messages,deliveries,delivery_rate,bounce_rate,complaint_rate,open_rate,click_rate --group-by metric_time__day --order metric_time__day
+
+metrics: $(INSTALLED)
+	test -f "$(SES_DUCKDB_PATH)" || $(MAKE) demo
+	$(BIN)/dbt parse --profiles-dir . --quiet
+	$(BIN)/mf query $(METRICS_QUERY) --decimals 4
 
 images: $(INSTALLED)
 	test -f "$(SES_DUCKDB_PATH)" || $(MAKE) demo

@@ -52,10 +52,12 @@ def run_dbt(
     target: str | None = None,
     environment: dict[str, str] | None = None,
     extra_vars: dict[str, str] | None = None,
+    project_dir: Path = PROJECT_DIR,
 ) -> DbtBuild:
     """Run dbt from the project directory with its own database, target and
     logs; `target` picks a profile target, `environment` adds environment
-    variables and `extra_vars` dbt vars."""
+    variables, `extra_vars` dbt vars and `project_dir` another copy of the
+    project (copy_project)."""
     database = database or work_dir / "ses.duckdb"
     dbt_vars = {"ses_events_path": str(events_path)}
     if requests_path is not None:
@@ -64,8 +66,8 @@ def run_dbt(
     command = [
         str(DBT),
         *arguments,
-        "--project-dir", str(PROJECT_DIR),
-        "--profiles-dir", str(PROJECT_DIR),
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(project_dir),
         "--target-path", str(work_dir / "target"),
         "--log-path", str(work_dir / "logs"),
         "--vars", json.dumps(dbt_vars),
@@ -76,7 +78,7 @@ def run_dbt(
         "SES_DUCKDB_PATH": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     completed = subprocess.run(
-        command, cwd=PROJECT_DIR, env=full_environment, capture_output=True, text=True, check=False
+        command, cwd=project_dir, env=full_environment, capture_output=True, text=True, check=False
     )
     return DbtBuild(database, completed.returncode, completed.stdout + completed.stderr)
 
