@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# A DuckDB 1.x reader in its own virtualenv, for the test that opens the
+# database the way DuckDB 1.x tools (CLI, DBeaver, Node) would.
+DUCKDB1_VENV := .venv-duckdb1
+DUCKDB1_INSTALLED := $(DUCKDB1_VENV)/.installed
 
 DEMO_DIR := data/demo
 DEMO_MESSAGES ?= 2000
@@ -22,12 +26,17 @@ help:
 	@echo "make metrics example semantic-layer queries (mf query) on the demo database"
 	@echo "make images redraw the README pictures in docs/images/ from the demo data"
 	@echo "make bench  benchmark the production dbt build at SIZE events (default 1000000) against the floor script"
-	@echo "make clean  remove the virtualenv, build artifacts, the demo's sample data ($(DEMO_DIR)) and database"
+	@echo "make clean  remove the virtualenvs, build artifacts, the demo's sample data ($(DEMO_DIR)) and database"
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(DUCKDB1_INSTALLED): requirements-duckdb1.txt
+	$(PYTHON) -m venv $(DUCKDB1_VENV)
+	$(DUCKDB1_VENV)/bin/pip install --quiet -r requirements-duckdb1.txt
 	touch $@
 
 $(DEMO_DIR)/ground_truth.json: | $(INSTALLED)
@@ -72,13 +81,13 @@ images: $(INSTALLED)
 lint: $(INSTALLED)
 	SES_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models tests
 
-test: $(INSTALLED) lint
+test: $(INSTALLED) $(DUCKDB1_INSTALLED) lint
 	$(BIN)/pytest
 
 # Of data/ only the demo's own sample goes: other files there are the user's.
 # The folder itself goes only when that leaves it empty.
 clean:
-	rm -rf $(VENV) target logs $(DEMO_DIR) tests/screenshots .bench ses_analytics.duckdb ses_analytics.duckdb.wal ses_analytics.duckdb.tmp
+	rm -rf $(VENV) $(DUCKDB1_VENV) target logs $(DEMO_DIR) tests/screenshots .bench ses_analytics.duckdb ses_analytics.duckdb.wal ses_analytics.duckdb.tmp
 	if [ -d data ]; then rmdir --ignore-fail-on-non-empty data; fi
 
 SIZE ?= 1000000

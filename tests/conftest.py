@@ -86,8 +86,8 @@ def run_dbt(
 # What a checkout holds besides the project's own files: its virtualenv,
 # sample data, build output and databases (as .gitignore lists them).
 NOT_PROJECT_FILES = shutil.ignore_patterns(
-    ".git", ".venv", "data", "target", "logs", ".bench", "dbt_packages", ".user.yml", "*.duckdb", "*.duckdb.wal",
-    "*.duckdb.tmp", "__pycache__", ".pytest_cache", "screenshots",
+    ".git", ".venv", ".venv-duckdb1", "data", "target", "logs", ".bench", "dbt_packages", ".user.yml", "*.duckdb",
+    "*.duckdb.wal", "*.duckdb.tmp", "__pycache__", ".pytest_cache", "screenshots",
 )
 
 

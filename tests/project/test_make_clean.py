@@ -10,8 +10,8 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 MADE_BY_THE_PROJECT = [
-    ".venv/bin/python", "target/manifest.json", "logs/dbt.log", "tests/screenshots/lineage.png",
-    ".bench/events/a.gz", "ses_analytics.duckdb", "ses_analytics.duckdb.wal", "ses_analytics.duckdb.tmp/spill",
+    ".venv/bin/python", ".venv-duckdb1/bin/python", "target/manifest.json", "logs/dbt.log",
+    "tests/screenshots/lineage.png", ".bench/events/a.gz", "ses_analytics.duckdb", "ses_analytics.duckdb.wal", "ses_analytics.duckdb.tmp/spill",
     "data/demo/ground_truth.json", "data/demo/ses_requests.csv", "data/demo/ses_events/2024/03/04/00/object.gz",
 ]
 USERS_OWN = ["data/ses_requests_2026.csv", "data/big/ses_events/object.gz", "data/notes.txt", "my.duckdb"]
