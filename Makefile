@@ -60,16 +60,14 @@ NOTEBOOK_OPTIONS ?=
 # files, history, trust database) stay in the project, not in your home.
 NOTEBOOK_STATE ?= .jupyter
 KERNEL_NAME := ses-analytics
-KERNEL_SPEC := $(VENV)/share/jupyter/kernels/$(KERNEL_NAME)/kernel.json
-
-# The project's kernel, registered inside .venv (where .venv's jupyter looks
-# first), so nothing is written to your home.
-$(KERNEL_SPEC): $(INSTALLED)
-	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "Python (SES analytics, .venv)"
 
 # The notebook reads the database: build the demo first if there is none.
-notebook: $(INSTALLED) $(KERNEL_SPEC)
+# The project's kernel is registered inside .venv (where .venv's jupyter looks
+# first, and nothing is written to your home), again at each start so that it
+# always runs this .venv's Python.
+notebook: $(INSTALLED)
 	test -f "$(SES_DUCKDB_PATH)" || $(MAKE) demo
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "Python (SES analytics, .venv)"
 	JUPYTER_RUNTIME_DIR="$(abspath $(NOTEBOOK_STATE))/runtime" IPYTHONDIR="$(abspath $(NOTEBOOK_STATE))/ipython" \
 	$(BIN)/jupyter lab notebooks/ses_analytics.ipynb --ip 127.0.0.1 --port $(NOTEBOOK_PORT) \
 		--ServerApp.port_retries=0 --LabApp.workspaces_dir="$(abspath $(NOTEBOOK_STATE))/workspaces" \
