@@ -227,6 +227,16 @@ def generate(out_dir: Path, messages: int, seed: int, *options: str) -> Path:
     return out_dir
 
 
+NOTEBOOK_MESSAGES = 600
+NOTEBOOK_SEED = 11
+
+
+@pytest.fixture(scope="session")
+def notebook_source(tmp_path_factory) -> Path:
+    """Generated data the notebook tests build their databases from (read only)."""
+    return generate(tmp_path_factory.mktemp("notebook_source") / "generated", NOTEBOOK_MESSAGES, NOTEBOOK_SEED)
+
+
 def objects_in_arrival_order(events_dir: Path) -> list[Path]:
     """Firehose keys sort by arrival time."""
     return sorted(path for path in events_dir.rglob("*") if path.is_file())
