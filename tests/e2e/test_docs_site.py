@@ -124,6 +124,14 @@ def test_ses_fields_reuse_doc_blocks() -> None:
     assert mixed == set()
 
 
+def test_semantic_layer_exposure_depends_on_the_metrics_the_readme_and_make_metrics_query(manifest) -> None:
+    exposure = manifest["exposures"]["exposure.ses_analytics.ses_semantic_layer_queries"]
+    documented = (PROJECT_DIR / "README.md").read_text() + (PROJECT_DIR / "Makefile").read_text()
+    queried = {name for names in re.findall(r"--metrics ([a-z_,]+)", documented) for name in names.split(",")}
+    assert {"delivery_rate", "complaint_rate", "human_open_rate"} <= queried
+    assert set(exposure["depends_on"]["nodes"]) == {f"metric.ses_analytics.{name}" for name in queried}
+
+
 def test_notebook_exposure_depends_on_the_marts_it_reads(manifest) -> None:
     exposure = manifest["exposures"][NOTEBOOK_EXPOSURE_ID]
     assert exposure["type"] == "notebook"
