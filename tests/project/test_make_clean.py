@@ -10,12 +10,15 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 MADE_BY_THE_PROJECT = [
-    ".venv/bin/python", "target/manifest.json", "logs/dbt.log", "tests/screenshots/lineage.png",
-    ".bench/events/a.gz", "ses_analytics.duckdb", "ses_analytics.duckdb.wal", "ses_analytics.duckdb.tmp/spill",
+    ".venv/bin/python", ".venv-duckdb1/bin/python", "target/manifest.json", "logs/dbt.log",
+    "tests/screenshots/lineage.png", ".bench/events/a.gz", "ses_analytics.duckdb", "ses_analytics.duckdb.wal", "ses_analytics.duckdb.tmp/spill",
     "data/demo/ground_truth.json", "data/demo/ses_requests.csv", "data/demo/ses_events/2024/03/04/00/object.gz",
     "integration_tests/target/manifest.json", "integration_tests/logs/dbt.log",
     "integration_tests/dbt_packages/ses_analytics/dbt_project.yml", "integration_tests/package-lock.yml",
     "integration_tests/integration_tests.duckdb",
+    ".venv/share/jupyter/kernels/ses-analytics/kernel.json", ".jupyter/runtime/jupyter_cookie_secret",
+    ".jupyter/workspaces/default-37a8.jupyterlab-workspace", ".jupyter/ipython/profile_default/history.sqlite",
+    "notebooks/.ipynb_checkpoints/ses_analytics-checkpoint.ipynb",
 ]
 USERS_OWN = ["data/ses_requests_2026.csv", "data/big/ses_events/object.gz", "data/notes.txt", "my.duckdb"]
 
