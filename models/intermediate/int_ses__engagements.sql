@@ -7,6 +7,7 @@
 -- Rebuilt message by message: the first delivery and the other clicks of a
 -- message decide how each of its events is classified.
 {{ config(
+    schema=ses_schema('staging'),
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='message_id',

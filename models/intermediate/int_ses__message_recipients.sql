@@ -2,6 +2,7 @@
 -- message's mail.destination (on any of its events), lower-cased and trimmed.
 -- Rebuilt message by message: those with new events.
 {{ config(
+    schema=ses_schema('staging'),
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='message_id',

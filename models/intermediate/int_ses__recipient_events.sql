@@ -7,6 +7,7 @@
 -- null recipient, so every event appears at least once. Rebuilt message by
 -- message: a message's recipients decide where its opens and clicks go.
 {{ config(
+    schema=ses_schema('staging'),
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='message_id',

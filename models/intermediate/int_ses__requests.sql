@@ -6,6 +6,7 @@
 -- only the messages whose rows changed or went are replaced, so the marts
 -- recompute just those.
 {{ config(
+    schema=ses_schema('staging'),
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='message_id',

@@ -3,7 +3,7 @@
 -- recipient when the message had exactly one (Subscription events name
 -- nobody; see int_ses__recipient_events). A view: Subscription events are
 -- few, and only the marts written whole read it, when they are rewritten.
-{{ config(materialized='view') }}
+{{ config(schema=ses_schema('staging'), materialized='view') }}
 
 with subscriptions as (
 

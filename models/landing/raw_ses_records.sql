@@ -4,6 +4,7 @@
 -- each object read that yields none (unreadable, or empty)
 -- depends_on: {{ source('ses', 'raw_events') }}
 {{ config(
+    schema=ses_schema('landing'),
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',

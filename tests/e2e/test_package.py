@@ -2,8 +2,8 @@
 that installs it with `local: ../` and has one model of its own over a
 package mart. On a scratch copy of the checkout, `dbt deps && dbt build` in
 that project builds the package on the hand-written fixtures: in the host's
-database, in schemas named `<target schema>_ses_<layer>` (or as the host
-names them with +schema), with the host's vars (one global, one scoped to
+database, in schemas named `<target schema>_ses_<layer>` (or with the
+prefix the host sets in the ses_schema_prefix var), with the host's vars (one global, one scoped to
 the package) reaching the package's models, and without exporting anything:
 the Parquet export is an operation the host runs when it chooses, never a
 hook it inherits."""
@@ -46,15 +46,12 @@ class HostProject:
         return DbtBuild(self.database, completed.returncode, completed.stdout + completed.stderr)
 
     def name_package_schemas(self, prefix: str) -> None:
-        """The README's lines that name the package's schemas `<prefix><layer>`,
-        added to the host's dbt_project.yml."""
+        """The README's line that names the package's schemas `<prefix><layer>`:
+        the ses_schema_prefix var, scoped to the package in the host's
+        dbt_project.yml."""
         project_file = self.folder / "dbt_project.yml"
         project = yaml.safe_load(project_file.read_text())
-        project["models"]["ses_analytics"] = {
-            folder: {"+schema": prefix + layer}
-            for folder, layer in [("landing", "landing"), ("staging", "staging"), ("intermediate", "staging"), ("marts", "marts")]
-        }
-        project["seeds"] = {"ses_analytics": {"+schema": prefix + "staging"}}
+        project["vars"]["ses_analytics"]["ses_schema_prefix"] = prefix
         project_file.write_text(yaml.safe_dump(project, sort_keys=False))
 
 
@@ -142,10 +139,8 @@ def test_host_runs_the_export_operation(host_build, fixture_expected) -> None:
 
 
 def test_host_names_the_package_schemas(tmp_path, fixture_expected) -> None:
-    """A host renames the package's schemas with its own +schema under
-    models: {ses_analytics: ...} and seeds: {ses_analytics: ...}, as the
-    README shows (a var cannot reach configs of a package's dbt_project.yml);
-    the host's own model stays in its schema."""
+    """A host names the package's schemas with the ses_schema_prefix var, as
+    the README shows; the host's own model stays in its schema."""
     host = host_project(tmp_path)
     host.name_package_schemas("acme_ses_")
     build = host.dbt(*BUILD_WITHOUT_TESTS)

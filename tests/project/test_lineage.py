@@ -53,6 +53,24 @@ def test_every_model_has_a_layer(manifest) -> None:
         assert layer_of(node) in LAYER_ORDER, node["original_file_path"]
 
 
+# The schema each layer's models and the seeds are written to, after the
+# ses_schema_prefix var (ses_) and the shipped profile's target schema (main).
+LAYER_SCHEMAS = {
+    "landing": "main_ses_landing", "base": "main_ses_staging", "staging": "main_ses_staging",
+    "intermediate": "main_ses_staging", "marts": "main_ses_marts",
+}
+
+
+def test_every_model_is_written_to_its_layers_schema(manifest) -> None:
+    misplaced = [
+        f"{node['name']} ({layer_of(node)}) in {node['schema']}"
+        for node in models(manifest).values() if node["schema"] != LAYER_SCHEMAS[layer_of(node)]
+    ]
+    seeds = {node["name"]: node["schema"] for node in manifest["nodes"].values() if node["resource_type"] == "seed"}
+    assert misplaced == []
+    assert set(seeds.values()) == {"main_ses_staging"}, seeds
+
+
 def test_no_model_reads_a_later_layer(manifest) -> None:
     all_models = models(manifest)
     backward = [

@@ -2,7 +2,7 @@
 -- original proof of concept (ses_mail): each class's own classification and
 -- recipients come from its staging model. A view: the per-class staging
 -- models hold the data, and a query reads only the columns it names.
-{{ config(materialized='view') }}
+{{ config(schema=ses_schema('marts'), materialized='view') }}
 
 {#- Per class: which of its fields the proof of concept called event_type
     and event_subclass (lower-cased). Whom an event lists is its field with

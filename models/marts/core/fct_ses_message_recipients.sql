@@ -4,6 +4,7 @@
 -- (see int_ses__recipient_events). Rebuilt message by message: those with new
 -- events, changed send-log rows, or that left the send log.
 {{ config(
+    schema=ses_schema('marts'),
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='message_id',

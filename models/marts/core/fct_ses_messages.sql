@@ -3,6 +3,7 @@
 -- message by message: those with new events, changed send-log rows, or that
 -- left the send log.
 {{ config(
+    schema=ses_schema('marts'),
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='message_id',

@@ -1,7 +1,7 @@
 -- grain: one raw record that could not become an SES event, with the reason
 -- and its text as written. A view: base_ses__records keeps the text of
 -- rejected records (and of no others).
-{{ config(materialized='view') }}
+{{ config(schema=ses_schema('marts'), materialized='view') }}
 
 with records as (
 

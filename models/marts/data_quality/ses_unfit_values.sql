@@ -1,7 +1,7 @@
 -- grain: one field SES always writes and one JSON type it was written as
 -- that does not fit the field's type, with how many records held it and
 -- whether they were read by the obvious reading
-{{ config(materialized='view') }}
+{{ config(schema=ses_schema('marts'), materialized='view') }}
 
 with unfit_entries as (
 

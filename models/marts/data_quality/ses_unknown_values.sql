@@ -1,7 +1,7 @@
 -- grain: one value of an enumerated SES field (bounce type and subtype,
 -- complaint subtype and feedback type, delay type) that the ses_known_values
 -- var does not list, per model and column, with how many events hold it
-{{ config(materialized='view') }}
+{{ config(schema=ses_schema('marts'), materialized='view') }}
 
 with unknown_values as (
 

@@ -2,7 +2,7 @@
 -- x configuration set: the daily deliverability figures summed over every
 -- day, sending domain and mailbox provider, their rates by the same
 -- definitions, and how soon after sending people opened and clicked.
-{{ config(meta={
+{{ config(schema=ses_schema('marts'), meta={
     'rebuilt_from': ['ses_deliverability_daily', 'fct_ses_messages'],
     'settings': [],
 }) }}

@@ -7,7 +7,7 @@
 -- SES's Virtual Deliverability Manager: messages with one recipient, no
 -- mailbox-simulator mail (DECISIONLOG.md). Days are send days: a message's
 -- later events (opens arrive for 60 days) update its send day's row.
-{{ config(meta={
+{{ config(schema=ses_schema('marts'), meta={
     'rebuilt_from': ['fct_ses_messages', 'fct_ses_message_recipients'],
     'settings': [
         'ses_tracked_configuration_sets',

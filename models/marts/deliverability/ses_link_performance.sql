@@ -1,7 +1,7 @@
 -- grain: one link (the clicked URL without its tracking parameters, see
 -- ses_link_tracking_parameters) x its link tags: every click on it, and
 -- how many were people's rather than link scanners'.
-{{ config(meta={
+{{ config(schema=ses_schema('marts'), meta={
     'rebuilt_from': ['int_ses__engagements'],
     'settings': ['ses_link_tracking_parameters'],
 }) }}

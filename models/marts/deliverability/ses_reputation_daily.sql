@@ -6,7 +6,7 @@
 -- reproduced exactly (it does not publish its window): these are early
 -- warnings. Every day from the scope's first send to the last day with any
 -- send has its row, days without sends included.
-{{ config(meta={
+{{ config(schema=ses_schema('marts'), meta={
     'rebuilt_from': ['fct_ses_messages', 'fct_ses_message_recipients'],
     'settings': [
         'ses_reputation_window_sends',

@@ -3,7 +3,7 @@
 -- ses_suppression_transient_bounces transient bounces in a row with no
 -- delivery since. The reason is the one that applied first; all that apply
 -- are listed. Mailbox-simulator addresses are left out.
-{{ config(meta={
+{{ config(schema=ses_schema('marts'), meta={
     'rebuilt_from': ['int_ses__recipient_events'],
     'settings': ['ses_suppression_transient_bounces'],
 }) }}

@@ -4,7 +4,7 @@
 -- A view: a late event renumbers its journey with nothing to rebuild, and a
 -- query for some messages numbers only theirs (the filter reaches below the
 -- numbering, which is per message).
-{{ config(materialized='view') }}
+{{ config(schema=ses_schema('marts'), materialized='view') }}
 
 with recipient_events as (
 

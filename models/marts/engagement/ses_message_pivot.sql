@@ -1,7 +1,7 @@
 -- grain: one message_id with at least one SES event; one count column per
 -- event class. A view over fct_ses_messages, which counts them already: the
 -- proof of concept's pivot, under the same count_ names as every other mart.
-{{ config(materialized='view') }}
+{{ config(schema=ses_schema('marts'), materialized='view') }}
 
 with messages as (
 

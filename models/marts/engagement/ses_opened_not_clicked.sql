@@ -1,7 +1,7 @@
 -- grain: one message that was opened and never clicked, with its recipient
 -- when the message had exactly one (opens name no recipient). A view: a
 -- filter of fct_ses_messages is always current and costs a build nothing.
-{{ config(materialized='view') }}
+{{ config(schema=ses_schema('marts'), materialized='view') }}
 
 with messages as (
 

@@ -2,4 +2,5 @@
 -- once in its region (the summary is over messages, not events). Messages the
 -- send log gives no region (no region column, or a blank cell) are counted
 -- under 'unknown'.
+{{ config(schema=ses_schema('marts')) }}
 {{ ses_cohort_summary(ref('fct_ses_messages'), "coalesce(region, 'unknown')", 'region', where='was_requested') }}

@@ -2,7 +2,7 @@
 -- configuration sets in 2016) to 2040-12-31: the days MetricFlow joins
 -- metrics to (the semantic layer's time spine; _semantic__models.yml).
 -- A view: nothing to write on each build, and computed in a moment when read.
-{{ config(materialized='view') }}
+{{ config(schema=ses_schema('marts'), materialized='view') }}
 
 with days as (
 

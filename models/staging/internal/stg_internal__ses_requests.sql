@@ -3,7 +3,7 @@
 {#- A view reads the send log as it is now; with ses_pii_mode hashed or
     redacted it is a table instead, written masked, because a view would
     hand the file's raw addresses to whoever queries it. -#}
-{{ config(materialized='view' if var('ses_pii_mode', 'raw') == 'raw' else 'table') }}
+{{ config(schema=ses_schema('staging'), materialized='view' if var('ses_pii_mode', 'raw') == 'raw' else 'table') }}
 
 with requests as (
 

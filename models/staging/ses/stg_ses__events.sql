@@ -1,6 +1,8 @@
 -- grain: one distinct SES event (records that could not become an event, and
 -- redeliveries of an event already read, left out), with the mail fields all
 -- classes share and each type object as parsed, for the per-class models
+{{ config(schema=ses_schema('staging')) }}
+
 
 with records as (
 

@@ -2,6 +2,7 @@
 -- its loaded_at): how many records, events and rejects it held, and which of
 -- its records repeat an event read before (redeliveries)
 {{ config(
+    schema=ses_schema('staging'),
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',

@@ -2,6 +2,7 @@
 -- EventBridge or none), its mail fields typed, its type object kept as a typed
 -- struct, given its event id, or marked with the reason it cannot be an event
 {{ config(
+    schema=ses_schema('staging'),
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
