@@ -5,13 +5,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# A DuckDB 1.x reader in its own virtualenv, for the test that opens the
+# database the way DuckDB 1.x tools (CLI, DBeaver, Node) would.
+DUCKDB1_VENV := .venv-duckdb1
+DUCKDB1_INSTALLED := $(DUCKDB1_VENV)/.installed
 
 DEMO_DIR := data/demo
 DEMO_MESSAGES ?= 2000
 DEMO_SEED ?= 42
 export SES_DUCKDB_PATH ?= ses_analytics.duckdb
 
-.PHONY: demo test lint data build docs dashboard images bench clean help
+.PHONY: demo test lint data build docs dashboard notebook metrics images bench clean help
 
 help:
 	@echo "make demo   generate sample SES data, build every model, print what was built"
@@ -20,14 +24,21 @@ help:
 	@echo "make build  dbt build on the configured data"
 	@echo "make docs   dbt docs site (and target/static_index.html), served on 127.0.0.1:$(DOCS_PORT)"
 	@echo "make dashboard  deliverability dashboard built from the database, served on 127.0.0.1:$(DASHBOARD_PORT)"
+	@echo "make notebook  JupyterLab with notebooks/ses_analytics.ipynb and the project's kernel, on 127.0.0.1:$(NOTEBOOK_PORT)"
+	@echo "make metrics example semantic-layer queries (mf query) on the demo database"
 	@echo "make images redraw the README pictures in docs/images/ from the demo data"
 	@echo "make bench  benchmark the production dbt build at SIZE events (default 1000000) against the floor script"
-	@echo "make clean  remove the virtualenv, build artifacts (dashboard's node_modules and page included), the demo's sample data ($(DEMO_DIR)) and database"
+	@echo "make clean  remove the virtualenvs, build artifacts, Jupyter's state (.jupyter), the dashboard's node_modules and page, the demo's sample data ($(DEMO_DIR)) and database"
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(DUCKDB1_INSTALLED): requirements-duckdb1.txt
+	$(PYTHON) -m venv $(DUCKDB1_VENV)
+	$(DUCKDB1_VENV)/bin/pip install --quiet -r requirements-duckdb1.txt
 	touch $@
 
 $(DEMO_DIR)/ground_truth.json: | $(INSTALLED)
@@ -62,6 +73,35 @@ dashboard: $(INSTALLED)
 	test -f "$(SES_DUCKDB_PATH)" || $(MAKE) demo
 	$(BIN)/python scripts/ses_dashboard.py --port $(DASHBOARD_PORT)
 
+NOTEBOOK_PORT ?= 8888
+# Extra `jupyter lab` options, e.g. NOTEBOOK_OPTIONS=--no-browser.
+NOTEBOOK_OPTIONS ?=
+# JupyterLab's and IPython's own files (workspaces, runtime and connection
+# files, history, trust database) stay in the project, not in your home.
+NOTEBOOK_STATE ?= .jupyter
+KERNEL_NAME := ses-analytics
+
+# The notebook reads the database: build the demo first if there is none.
+# The project's kernel is registered inside .venv (where .venv's jupyter looks
+# first, and nothing is written to your home), again at each start so that it
+# always runs this .venv's Python.
+notebook: $(INSTALLED)
+	test -f "$(SES_DUCKDB_PATH)" || $(MAKE) demo
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "Python (SES analytics, .venv)"
+	JUPYTER_RUNTIME_DIR="$(abspath $(NOTEBOOK_STATE))/runtime" IPYTHONDIR="$(abspath $(NOTEBOOK_STATE))/ipython" \
+	$(BIN)/jupyter lab notebooks/ses_analytics.ipynb --ip 127.0.0.1 --port $(NOTEBOOK_PORT) \
+		--ServerApp.port_retries=0 --LabApp.workspaces_dir="$(abspath $(NOTEBOOK_STATE))/workspaces" \
+		--NotebookNotary.data_dir="$(abspath $(NOTEBOOK_STATE))" $(NOTEBOOK_OPTIONS)
+
+# The semantic layer (models/marts/semantic/): mf reads target/semantic_manifest.json
+# (written by dbt parse) and the database through profiles.yml, from this folder.
+METRICS_QUERY ?= --metrics messages,deliveries,delivery_rate,bounce_rate,complaint_rate,open_rate,click_rate --group-by metric_time__day --order metric_time__day
+
+metrics: $(INSTALLED)
+	test -f "$(SES_DUCKDB_PATH)" || $(MAKE) demo
+	$(BIN)/dbt parse --profiles-dir . --quiet
+	$(BIN)/mf query $(METRICS_QUERY) --decimals 4
+
 images: $(INSTALLED)
 	test -f "$(SES_DUCKDB_PATH)" || $(MAKE) demo
 	$(BIN)/dbt docs generate --profiles-dir . --static
@@ -73,13 +113,13 @@ images: $(INSTALLED)
 lint: $(INSTALLED)
 	SES_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models tests
 
-test: $(INSTALLED) lint
+test: $(INSTALLED) $(DUCKDB1_INSTALLED) lint
 	$(BIN)/pytest
 
 # Of data/ only the demo's own sample goes: other files there are the user's.
 # The folder itself goes only when that leaves it empty.
 clean:
-	rm -rf $(VENV) target logs $(DEMO_DIR) tests/screenshots .bench dashboard/node_modules dashboard/build ses_analytics.duckdb ses_analytics.duckdb.wal ses_analytics.duckdb.tmp
+	rm -rf $(VENV) $(DUCKDB1_VENV) target logs .jupyter notebooks/.ipynb_checkpoints $(DEMO_DIR) tests/screenshots .bench dashboard/node_modules dashboard/build ses_analytics.duckdb ses_analytics.duckdb.wal ses_analytics.duckdb.tmp
 	if [ -d data ]; then rmdir --ignore-fail-on-non-empty data; fi
 
 SIZE ?= 1000000

@@ -133,3 +133,31 @@ def table(
         .format("{:,.0f}", subset=whole + counts, na_rep="")
         .format(f"{{:.{decimals}%}}", subset=list(percent), na_rep="")
     )
+
+
+def every_day(frame: pandas.DataFrame, *, fill_value: Any = 0) -> pandas.DataFrame:
+    """`frame`, indexed by day, with a row for every day from its first to its
+    last: a day without events is a zero in a chart, not a missing bar."""
+    days = pandas.DatetimeIndex(frame.index).normalize()
+    if days.empty:
+        return frame
+    every = pandas.date_range(days.min(), days.max(), freq="D", unit=days.unit, name=frame.index.name)
+    return frame.set_axis(days).reindex(every, fill_value=fill_value)
+
+
+LABEL_SUBJECT_CHARACTERS = 32
+
+
+def message_label(sent_at: Any, subject: Any, campaign: Any, recipients: Any) -> str:
+    """A message as a reader knows it, for a chart: when it was sent, its
+    subject (else its campaign) and its first recipient, e.g.
+    `Mar 04 07:22  Your order has shipped → ann@example.com (+1)`."""
+    when = "not sent" if pandas.isna(sent_at) else f"{pandas.Timestamp(sent_at):%b %d %H:%M}"
+    title = next((str(text) for text in (subject, campaign) if isinstance(text, str) and text), "(no subject)")
+    if len(title) > LABEL_SUBJECT_CHARACTERS:
+        title = title[: LABEL_SUBJECT_CHARACTERS - 1] + "…"
+    addresses = [] if recipients is None or pandas.api.types.is_scalar(recipients) else list(recipients)
+    if not addresses:
+        return f"{when}  {title}"
+    others = f" (+{len(addresses) - 1})" if len(addresses) > 1 else ""
+    return f"{when}  {title} → {addresses[0]}{others}"

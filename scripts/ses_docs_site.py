@@ -1,5 +1,6 @@
-"""Serve the generated dbt docs site on 127.0.0.1 and look at it the way a
-person would, in headless Chromium: open a model's page, wait for its lineage
+"""Serve the generated dbt docs site on 127.0.0.1 (its lineage graphs opening
+without test nodes, `hide_tests_in_lineage`) and look at it the way a person
+would, in headless Chromium: open a model's page, wait for its lineage
 graph to draw, read the graph's nodes and take a screenshot.
 
     .venv/bin/python scripts/ses_docs_site.py --port 8080   # what `make docs` runs
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import json
 import os
 import shutil
 import socket
@@ -56,6 +58,57 @@ LINEAGE_BOX_SCRIPT = """
 }
 """
 GRAPH_MARGIN_PIXELS = 24
+# dbt-docs draws singular data tests and unit tests as nodes of the lineage
+# graph (generic tests it leaves out) and starts every graph with all resource
+# types: 43 of the full graph's 84 nodes were tests. This script, added to the
+# generated pages, starts each graph without those two types, as the graph's
+# "resources" menu would after unticking them, and leaves them in that menu;
+# a test's own page still draws the test.
+TEST_RESOURCE_TYPES = ("test", "unit_test")
+HIDE_TESTS_SCRIPT_ID = "ses-lineage-without-tests"
+HIDE_TESTS_SCRIPT = """<script id="%(id)s">
+(function () {
+  var testTypes = %(types)s;
+  function withoutTests(types) {
+    return types.filter(function (type) { return testTypes.indexOf(type) < 0; });
+  }
+  function showsATest(selector) {
+    var node = selector.getViewNode();
+    return Boolean(node) && testTypes.indexOf(node.resource_type) >= 0;
+  }
+  function dropTestsFromSelection(selector) {
+    ["clean", "dirty"].forEach(function (state) {
+      selector.selection[state].resource_types = withoutTests(selector.selection[state].resource_types);
+    });
+  }
+  angular.module("dbt").config(["$provide", function ($provide) {
+    $provide.decorator("selectorService", ["$delegate", function (selector) {
+      var resetSelection = selector.resetSelection;
+      selector.resetSelection = function () {
+        var reset = resetSelection.apply(this, arguments);
+        if (!showsATest(selector)) dropTestsFromSelection(selector);
+        return reset;
+      };
+      dropTestsFromSelection(selector);
+      return selector;
+    }]);
+    // A graph opened from a page is drawn with every type the menu offers.
+    $provide.decorator("graph", ["$delegate", "selectorService", function (graph, selector) {
+      ["showFullGraph", "showVerticalGraph"].forEach(function (name) {
+        var draw = graph[name];
+        graph[name] = function () {
+          if (showsATest(selector)) return draw.apply(this, arguments);
+          var everyType = selector.options.resource_types;
+          selector.options.resource_types = withoutTests(everyType);
+          try { return draw.apply(this, arguments); } finally { selector.options.resource_types = everyType; }
+        };
+      });
+      return graph;
+    }]);
+  }]);
+})();
+</script>""" % {"id": HIDE_TESTS_SCRIPT_ID, "types": json.dumps(list(TEST_RESOURCE_TYPES))}
+SITE_PAGES = ("index.html", "static_index.html")
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -69,6 +122,21 @@ def serve(directory: Path, port: int = 0) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def hide_tests_in_lineage(target_dir: Path) -> None:
+    """Add HIDE_TESTS_SCRIPT at the end of the pages `dbt docs generate`
+    wrote (once: a page that has it is left as it is)."""
+    for name in SITE_PAGES:
+        page = target_dir / name
+        if not page.exists():
+            continue
+        html = page.read_text(encoding="utf-8")
+        if HIDE_TESTS_SCRIPT_ID in html:
+            continue
+        before, body_end, after = html.rpartition("</body>")
+        patched = before + HIDE_TESTS_SCRIPT + body_end + after if body_end else html + HIDE_TESTS_SCRIPT
+        page.write_text(patched, encoding="utf-8")
 
 
 def free_port_near(port: int, tries: int = 20) -> int:
@@ -187,6 +255,7 @@ def main() -> int:
     arguments = parser.parse_args()
     if not (arguments.target_dir / "index.html").exists():
         parser.error(f"no {arguments.target_dir / 'index.html'}: run `dbt docs generate --static` first")
+    hide_tests_in_lineage(arguments.target_dir)
     return serve_until_interrupted(
         arguments.target_dir, arguments.port, "dbt docs", "make docs DOCS_PORT",
         f"single-file site: {arguments.target_dir / 'static_index.html'}",

@@ -52,10 +52,12 @@ def run_dbt(
     target: str | None = None,
     environment: dict[str, str] | None = None,
     extra_vars: dict[str, str] | None = None,
+    project_dir: Path = PROJECT_DIR,
 ) -> DbtBuild:
     """Run dbt from the project directory with its own database, target and
     logs; `target` picks a profile target, `environment` adds environment
-    variables and `extra_vars` dbt vars."""
+    variables, `extra_vars` dbt vars and `project_dir` another copy of the
+    project (copy_project)."""
     database = database or work_dir / "ses.duckdb"
     dbt_vars = {"ses_events_path": str(events_path)}
     if requests_path is not None:
@@ -64,8 +66,8 @@ def run_dbt(
     command = [
         str(DBT),
         *arguments,
-        "--project-dir", str(PROJECT_DIR),
-        "--profiles-dir", str(PROJECT_DIR),
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(project_dir),
         "--target-path", str(work_dir / "target"),
         "--log-path", str(work_dir / "logs"),
         "--vars", json.dumps(dbt_vars),
@@ -76,7 +78,7 @@ def run_dbt(
         "SES_DUCKDB_PATH": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     completed = subprocess.run(
-        command, cwd=PROJECT_DIR, env=full_environment, capture_output=True, text=True, check=False
+        command, cwd=project_dir, env=full_environment, capture_output=True, text=True, check=False
     )
     return DbtBuild(database, completed.returncode, completed.stdout + completed.stderr)
 
@@ -84,8 +86,8 @@ def run_dbt(
 # What a checkout holds besides the project's own files: its virtualenv,
 # sample data, build output and databases (as .gitignore lists them).
 NOT_PROJECT_FILES = shutil.ignore_patterns(
-    ".git", ".venv", "data", "target", "logs", ".bench", "dbt_packages", ".user.yml", "*.duckdb", "*.duckdb.wal",
-    "*.duckdb.tmp", "__pycache__", ".pytest_cache", "screenshots", "node_modules",
+    ".git", ".venv", ".venv-duckdb1", "data", "target", "logs", ".bench", "dbt_packages", ".user.yml", "*.duckdb",
+    "*.duckdb.wal", "*.duckdb.tmp", "__pycache__", ".pytest_cache", "screenshots", "node_modules",
 )
 
 
@@ -223,6 +225,16 @@ def generate(out_dir: Path, messages: int, seed: int, *options: str) -> Path:
         check=True,
     )
     return out_dir
+
+
+NOTEBOOK_MESSAGES = 600
+NOTEBOOK_SEED = 11
+
+
+@pytest.fixture(scope="session")
+def notebook_source(tmp_path_factory) -> Path:
+    """Generated data the notebook tests build their databases from (read only)."""
+    return generate(tmp_path_factory.mktemp("notebook_source") / "generated", NOTEBOOK_MESSAGES, NOTEBOOK_SEED)
 
 
 def objects_in_arrival_order(events_dir: Path) -> list[Path]:

@@ -367,8 +367,16 @@ def test_marts_are_written_again_only_when_their_input_or_settings_change(tmp_pa
     assert loaded_at(again) == before
 
     # another reputation window: that mart alone is written again, by the new window
-    rewindowed = build_events(tmp_path, extra_vars={"ses_reputation_window_days": 2})
+    # (and other thresholds, which every row then carries)
+    thresholds = {"bounce_warning": 0.03, "bounce_review": 0.06, "bounce_pause": 0.12,
+                  "complaint_review": 0.002, "complaint_pause": 0.004}
+    rewindowed = build_events(
+        tmp_path, extra_vars={"ses_reputation_window_days": 2, "ses_reputation_thresholds": thresholds})
     assert_built(rewindowed)
+    assert rewindowed.query(
+        "select distinct bounce_warning_threshold, bounce_review_threshold, bounce_pause_threshold,"
+        " complaint_review_threshold, complaint_pause_threshold from main_ses_marts.ses_reputation_daily"
+    ) == [(0.03, 0.06, 0.12, 0.002, 0.004)]
     after = loaded_at(rewindowed)
     assert after["ses_reputation_daily"] != before["ses_reputation_daily"]
     assert {mart: stamps for mart, stamps in after.items() if mart != "ses_reputation_daily"} == {
@@ -381,7 +389,8 @@ def test_marts_are_written_again_only_when_their_input_or_settings_change(tmp_pa
     late_click = Message("m1", day(2, "10:00:00.000"), ["ann@gmail.com"], MARKETING).clicked(
         day(5, "09:00:00.000"), f"{SALE}?utm_source=ses&id=7", IPHONE, {"campaign": ["spring"]}).records[-1]
     write_objects(tmp_path, {"ses-1-2026-03-05-09-00-00-late": (json.dumps(late_click) + "\n").encode()})
-    late = build_events(tmp_path, extra_vars={"ses_reputation_window_days": 2})
+    late = build_events(
+        tmp_path, extra_vars={"ses_reputation_window_days": 2, "ses_reputation_thresholds": thresholds})
     assert_built(late)
     assert all(loaded_at(late)[mart] != after[mart] for mart in DELIVERABILITY_MARTS)
     assert late.query(

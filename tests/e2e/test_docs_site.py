@@ -1,11 +1,13 @@
 """The dbt docs site: every node, column, macro and argument is described, SES
 fields reuse doc blocks, the site is served on 127.0.0.1 by the script `make
 docs` runs, and in headless Chromium the lineage of fct_ses_messages draws its
-upstream models and the notebook exposure (a screenshot is kept under
-tests/screenshots/, ignored by git)."""
+upstream models and the notebook exposure, and the full lineage graph draws
+every model and no test (screenshots are kept under tests/screenshots/,
+ignored by git)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
@@ -13,6 +15,7 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 import yaml
@@ -28,18 +31,22 @@ FCT_SES_MESSAGES_PARENTS = {"stg_ses__events", "int_ses__message_recipients", "i
 NOTEBOOK_EXPOSURE_LABEL = "SES analytics notebook"
 NOTEBOOK_EXPOSURE_ID = "exposure.ses_analytics.ses_analytics_notebook"
 DOCUMENTED_RESOURCE_TYPES = {"model", "seed", "snapshot", "source", "exposure"}
+TEST_NODE_PREFIXES = ("test.", "unit_test.")
 MACRO_SIGNATURE = re.compile(r"\{%-?\s*(?:macro|test)\s+(\w+)\s*\(([^)]*)\)")
 
 
 @pytest.fixture(scope="module")
 def docs_target(fixture_build) -> Path:
-    """`dbt docs generate --static` on the database built from the hand-written fixtures."""
+    """`dbt docs generate --static` on the database built from the hand-written
+fixtures, then what `make docs` adds to the pages."""
     work_dir = fixture_build.database.parent
     generated = run_dbt(
         work_dir, "docs", "generate", "--static", events_path=work_dir / "ses_events",
         requests_path=FIXTURES_DIR / "ses_requests.csv", database=fixture_build.database,
     )
     assert_built(generated)
+    # What `make docs` serves: the site with the lineage graph's script added.
+    ses_docs_site.hide_tests_in_lineage(work_dir / "target")
     return work_dir / "target"
 
 
@@ -117,6 +124,14 @@ def test_ses_fields_reuse_doc_blocks() -> None:
     assert mixed == set()
 
 
+def test_semantic_layer_exposure_depends_on_the_metrics_the_readme_and_make_metrics_query(manifest) -> None:
+    exposure = manifest["exposures"]["exposure.ses_analytics.ses_semantic_layer_queries"]
+    documented = (PROJECT_DIR / "README.md").read_text() + (PROJECT_DIR / "Makefile").read_text()
+    queried = {name for names in re.findall(r"--metrics ([a-z_,]+)", documented) for name in names.split(",")}
+    assert {"delivery_rate", "complaint_rate", "human_open_rate"} <= queried
+    assert set(exposure["depends_on"]["nodes"]) == {f"metric.ses_analytics.{name}" for name in queried}
+
+
 def test_notebook_exposure_depends_on_the_marts_it_reads(manifest) -> None:
     exposure = manifest["exposures"][NOTEBOOK_EXPOSURE_ID]
     assert exposure["type"] == "notebook"
@@ -170,23 +185,54 @@ def test_make_docs_on_a_busy_port_says_so_in_one_line(tmp_path) -> None:
         probe.bind(("127.0.0.1", suggested_port))
 
 
+@contextlib.contextmanager
+def site_address(docs_target: Path, site: str) -> Iterator[str]:
+    """The site's address: served on 127.0.0.1 while in use, or the single file."""
+    if site == "single_file":
+        yield (docs_target / "static_index.html").as_uri()
+        return
+    server = ses_docs_site.serve(docs_target)
+    try:
+        yield ses_docs_site.site_address(server)
+    finally:
+        server.shutdown()
+
+
+def fresh_screenshot(name: str) -> Path:
+    screenshot = SCREENSHOTS / name
+    screenshot.unlink(missing_ok=True)
+    return screenshot
+
+
 @pytest.mark.parametrize("site", ["served", "single_file"])
 def test_lineage_of_the_message_fact_names_its_parents_and_the_notebook(docs_target, site) -> None:
-    if site == "served":
-        server = ses_docs_site.serve(docs_target)
-        address = ses_docs_site.site_address(server)
-    else:
-        server = None
-        address = (docs_target / "static_index.html").as_uri()
-    screenshot = SCREENSHOTS / f"lineage_fct_ses_messages_{site}.png"
-    screenshot.unlink(missing_ok=True)
-    try:
+    screenshot = fresh_screenshot(f"lineage_fct_ses_messages_{site}.png")
+    with site_address(docs_target, site) as address:
         view = ses_docs_site.open_lineage(ses_docs_site.node_page(address, "model", "fct_ses_messages"), screenshot)
-    finally:
-        if server:
-            server.shutdown()
     assert "model.ses_analytics.fct_ses_messages" in view.node_ids
     assert FCT_SES_MESSAGES_PARENTS <= set(view.labels)
     assert NOTEBOOK_EXPOSURE_LABEL in view.labels and NOTEBOOK_EXPOSURE_ID in view.node_ids
     assert "fct_ses_messages" in view.page_text
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("site", ["served", "single_file"])
+def test_full_lineage_graph_draws_every_model_and_no_test(docs_target, manifest, site) -> None:
+    """The graph the overview page opens: dbt-docs would draw the singular
+    and unit tests too (43 of 84 nodes); the site `make docs` serves leaves
+    them out, and a test's own page still draws the test."""
+    models = {node_id for node_id, node in manifest["nodes"].items() if node["resource_type"] == "model"}
+    singular_tests = [
+        node_id for node_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "test" and "test_metadata" not in node
+    ]
+    assert singular_tests and manifest["unit_tests"]
+    with site_address(docs_target, site) as address:
+        full = ses_docs_site.open_lineage(f"{address}#!/overview", fresh_screenshot(f"lineage_full_{site}.png"))
+        test_name = singular_tests[0].split(".")[-1]
+        of_a_test = ses_docs_site.open_lineage(
+            ses_docs_site.node_page(address, "test", test_name), fresh_screenshot(f"lineage_test_{site}.png")
+        )
+    assert models <= set(full.node_ids)
+    assert [node_id for node_id in full.node_ids if node_id.startswith(TEST_NODE_PREFIXES)] == []
+    assert singular_tests[0] in of_a_test.node_ids

@@ -20,13 +20,11 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from conftest import (
-    BUILD_WITHOUT_TESTS, DBT, PROJECT_DIR, assert_built, copy_objects, generate, objects_in_arrival_order, run_dbt,
+    BUILD_WITHOUT_TESTS, DBT, PROJECT_DIR, assert_built, copy_objects, objects_in_arrival_order, run_dbt,
 )
 
 NOTEBOOK = PROJECT_DIR / "notebooks" / "ses_analytics.ipynb"
 BUSY_READER = Path(__file__).with_name("busy_reader.py")
-MESSAGES = 600
-SEED = 11
 # What share of the objects (in arrival order) the first build sees.
 FIRST_BATCH_SHARE = 0.7
 
@@ -56,10 +54,9 @@ def execute_every_cell(client: NotebookClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def split_data(tmp_path_factory) -> tuple[Path, list[Path], list[Path], dict]:
+def split_data(notebook_source) -> tuple[Path, list[Path], list[Path], dict]:
     """Generated data whose objects arrive in two batches, and its ground truth."""
-    work_dir = tmp_path_factory.mktemp("notebook")
-    source = generate(work_dir / "generated", MESSAGES, SEED)
+    source = notebook_source
     objects = objects_in_arrival_order(source / "ses_events")
     cut = int(len(objects) * FIRST_BATCH_SHARE)
     truth = json.loads((source / "ground_truth.json").read_text())

@@ -102,3 +102,28 @@ def test_a_table_shows_no_index_and_blanks_for_missing_values() -> None:
     assert "1,200" in html and "1.2%" in html
     assert "nan" not in html.lower()
     assert "row_heading" not in html  # no index column
+
+
+def test_every_day_fills_the_days_without_events() -> None:
+    import pandas
+
+    days = pandas.to_datetime(["2024-03-01", "2024-03-04"]).rename("event_date")
+    daily = ses_notebook.every_day(pandas.DataFrame({"send": [3, 5], "open": [1, 0]}, index=days))
+    assert [f"{day:%Y-%m-%d}" for day in daily.index] == ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04"]
+    assert daily["send"].tolist() == [3, 0, 0, 5]
+    assert daily.index.name == "event_date"
+
+
+def test_a_message_is_labelled_by_time_subject_and_recipient() -> None:
+    import pandas
+
+    sent_at = pandas.Timestamp("2024-03-04 07:22:24")
+    assert ses_notebook.message_label(sent_at, "Your order has shipped", "orders", ["ann@example.com", "bo@example.com"]) == (
+        "Mar 04 07:22  Your order has shipped → ann@example.com (+1)"
+    )
+    assert ses_notebook.message_label(sent_at, None, "spring-sale", ["ann@example.com"]) == (
+        "Mar 04 07:22  spring-sale → ann@example.com"
+    )
+    long_subject = ses_notebook.message_label(pandas.NaT, "x" * 50, None, None)
+    assert long_subject == "not sent  " + "x" * (ses_notebook.LABEL_SUBJECT_CHARACTERS - 1) + "…"
+    assert ses_notebook.message_label(pandas.NaT, float("nan"), None, []) == "not sent  (no subject)"

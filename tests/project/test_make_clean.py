@@ -10,10 +10,13 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 MADE_BY_THE_PROJECT = [
-    ".venv/bin/python", "target/manifest.json", "logs/dbt.log", "tests/screenshots/lineage.png",
-    ".bench/events/a.gz", "ses_analytics.duckdb", "ses_analytics.duckdb.wal", "ses_analytics.duckdb.tmp/spill",
+    ".venv/bin/python", ".venv-duckdb1/bin/python", "target/manifest.json", "logs/dbt.log",
+    "tests/screenshots/lineage.png", ".bench/events/a.gz", "ses_analytics.duckdb", "ses_analytics.duckdb.wal", "ses_analytics.duckdb.tmp/spill",
     "dashboard/node_modules/vega/package.json", "dashboard/build/index.html",
     "data/demo/ground_truth.json", "data/demo/ses_requests.csv", "data/demo/ses_events/2024/03/04/00/object.gz",
+    ".venv/share/jupyter/kernels/ses-analytics/kernel.json", ".jupyter/runtime/jupyter_cookie_secret",
+    ".jupyter/workspaces/default-37a8.jupyterlab-workspace", ".jupyter/ipython/profile_default/history.sqlite",
+    "notebooks/.ipynb_checkpoints/ses_analytics-checkpoint.ipynb",
 ]
 # The dashboard's own files stay: only what npm and the build wrote goes.
 DASHBOARD_SOURCE = ["dashboard/package.json", "dashboard/package-lock.json", "dashboard/queries/totals.sql"]

@@ -274,6 +274,15 @@ final as (
         end as reputation_status,
         bounce_rate - lag(bounce_rate) over (partition by scope_id order by report_date) as bounce_rate_change,
         complaint_rate - lag(complaint_rate) over (partition by scope_id order by report_date) as complaint_rate_change,
+        -- carried on every row so that a chart or a notebook draws the lines
+        -- this build judged by, not copies of the var's defaults
+        -- noqa: disable=LT02
+        {%- for threshold in [
+            'bounce_warning', 'bounce_review', 'bounce_pause', 'complaint_review', 'complaint_pause'
+        ] %}
+        cast({{ thresholds[threshold] }} as double) as {{ threshold }}_threshold,
+        {%- endfor %}
+        -- noqa: enable=LT02
         {{ ses_rebuild_columns() }}
     from rates
 
