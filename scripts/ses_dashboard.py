@@ -28,7 +28,6 @@ from string import Template
 from typing import Callable
 
 import duckdb
-import yaml
 
 from ses_docs_site import chromium_page, serve, serve_until_interrupted, site_address
 
@@ -51,10 +50,14 @@ def database_path() -> Path:
     return path if path.is_absolute() else PROJECT_DIR / path
 
 
-def reputation_thresholds(project_file: Path = PROJECT_DIR / "dbt_project.yml") -> dict[str, float]:
-    """The dbt var ses_reputation_thresholds as dbt_project.yml sets it
-    (bounce_warning, bounce_review, ... complaint_pause)."""
-    return yaml.safe_load(project_file.read_text())["vars"]["ses_reputation_thresholds"]
+def reputation_thresholds(results: dict[str, list[Row]]) -> dict[str, float]:
+    """AWS's thresholds the build judged by (bounce_warning, bounce_review, ...
+    complaint_pause), from the columns ses_reputation_daily carries."""
+    if len(results["reputation_thresholds"]) != 1:
+        raise ValueError(
+            "ses_reputation_daily holds no send (or builds with different thresholds): nothing to draw"
+        )
+    return results["reputation_thresholds"][0]
 
 
 def threshold_rows(thresholds: dict[str, float]) -> list[Row]:
@@ -248,7 +251,8 @@ def build(database: Path, out_dir: Path = BUILD_DIR) -> Path:
     if not database.exists():
         raise FileNotFoundError(f"no database at {database}: run `make demo` or `dbt build` first")
     install_chart_libraries()
-    page = render_page(database, run_queries(database), reputation_thresholds())
+    results = run_queries(database)
+    page = render_page(database, results, reputation_thresholds(results))
     out_dir.mkdir(parents=True, exist_ok=True)
     index = out_dir / "index.html"
     index.write_text(page)
