@@ -15,7 +15,7 @@ DEMO_MESSAGES ?= 2000
 DEMO_SEED ?= 42
 export SES_DUCKDB_PATH ?= ses_analytics.duckdb
 
-.PHONY: demo test lint data build docs notebook metrics images bench clean help
+.PHONY: demo test lint data build docs dashboard notebook metrics images bench clean help
 
 help:
 	@echo "make demo   generate sample SES data, build every model, print what was built"
@@ -23,11 +23,12 @@ help:
 	@echo "make data   (re)generate the sample data only"
 	@echo "make build  dbt build on the configured data"
 	@echo "make docs   dbt docs site (and target/static_index.html), served on 127.0.0.1:$(DOCS_PORT)"
+	@echo "make dashboard  deliverability dashboard built from the database, served on 127.0.0.1:$(DASHBOARD_PORT)"
 	@echo "make notebook  JupyterLab with notebooks/ses_analytics.ipynb and the project's kernel, on 127.0.0.1:$(NOTEBOOK_PORT)"
 	@echo "make metrics example semantic-layer queries (mf query) on the demo database"
 	@echo "make images redraw the README pictures in docs/images/ from the demo data"
 	@echo "make bench  benchmark the production dbt build at SIZE events (default 1000000) against the floor script"
-	@echo "make clean  remove the virtualenvs, build artifacts, Jupyter's state (.jupyter), the demo's sample data ($(DEMO_DIR)) and database"
+	@echo "make clean  remove the virtualenvs, build artifacts, Jupyter's state (.jupyter), the dashboard's node_modules and page, the demo's sample data ($(DEMO_DIR)) and database"
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +64,15 @@ docs: $(INSTALLED)
 	$(BIN)/dbt docs generate --profiles-dir . --static
 	$(BIN)/python scripts/ses_docs_site.py --port $(DOCS_PORT)
 
+DASHBOARD_PORT ?= 8081
+
+# One HTML page from the marts (scripts/ses_dashboard.py; `npm ci` in
+# dashboard/ first if its node_modules is missing): build the demo first if
+# there is no database.
+dashboard: $(INSTALLED)
+	test -f "$(SES_DUCKDB_PATH)" || $(MAKE) demo
+	$(BIN)/python scripts/ses_dashboard.py --port $(DASHBOARD_PORT)
+
 NOTEBOOK_PORT ?= 8888
 # Extra `jupyter lab` options, e.g. NOTEBOOK_OPTIONS=--no-browser.
 NOTEBOOK_OPTIONS ?=
@@ -96,6 +106,7 @@ images: $(INSTALLED)
 	test -f "$(SES_DUCKDB_PATH)" || $(MAKE) demo
 	$(BIN)/dbt docs generate --profiles-dir . --static
 	$(BIN)/python scripts/render_readme_images.py
+	$(BIN)/python scripts/ses_dashboard.py --screenshot docs/images/dashboard.png
 
 # macros/ holds no models: the SQL its macros generate is linted where models
 # and tests call them (ignore_templated_areas = False in .sqlfluff).
@@ -109,7 +120,7 @@ test: $(INSTALLED) $(DUCKDB1_INSTALLED) lint
 # integration_tests/ loses what `dbt deps && dbt build` made there.
 # The folder itself goes only when that leaves it empty.
 clean:
-	rm -rf $(VENV) $(DUCKDB1_VENV) target logs .jupyter notebooks/.ipynb_checkpoints $(DEMO_DIR) tests/screenshots .bench ses_analytics.duckdb ses_analytics.duckdb.wal ses_analytics.duckdb.tmp
+	rm -rf $(VENV) $(DUCKDB1_VENV) target logs .jupyter notebooks/.ipynb_checkpoints $(DEMO_DIR) tests/screenshots .bench dashboard/node_modules dashboard/build ses_analytics.duckdb ses_analytics.duckdb.wal ses_analytics.duckdb.tmp
 	rm -rf integration_tests/target integration_tests/logs integration_tests/dbt_packages integration_tests/package-lock.yml integration_tests/integration_tests.duckdb integration_tests/integration_tests.duckdb.wal
 	if [ -d data ]; then rmdir --ignore-fail-on-non-empty data; fi
 

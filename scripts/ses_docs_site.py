@@ -150,6 +150,34 @@ def free_port_near(port: int, tries: int = 20) -> int:
     return 0
 
 
+def serve_until_interrupted(directory: Path, port: int, what: str, make_setting: str, *notes: str) -> int:
+    """What `make docs` and `make dashboard` run: serve `directory` on
+    127.0.0.1:`port`, print its address (and `notes`), wait for Ctrl+C.
+    A port in use is one line on stderr naming a free port to pass as
+    `make_setting` (`make docs DOCS_PORT`), and exit status 1."""
+    try:
+        server = serve(directory, port)
+    except OSError as error:
+        # One line instead of a traceback: the usual cause is an earlier
+        # `make` still serving, or another program on the port.
+        print(
+            f"{Path(sys.argv[0]).name}: cannot serve on 127.0.0.1:{port} ({error.strerror}):"
+            f" stop what holds it, or pick another port: {make_setting}={free_port_near(port)}",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"{what} at {site_address(server)}  (Ctrl+C to stop)", flush=True)
+    for note in notes:
+        print(note, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0
+
+
 def site_address(server: ThreadingHTTPServer) -> str:
     host, port = server.server_address[:2]
     return f"http://{host}:{port}/"
@@ -228,26 +256,10 @@ def main() -> int:
     if not (arguments.target_dir / "index.html").exists():
         parser.error(f"no {arguments.target_dir / 'index.html'}: run `dbt docs generate --static` first")
     hide_tests_in_lineage(arguments.target_dir)
-    try:
-        server = serve(arguments.target_dir, arguments.port)
-    except OSError as error:
-        # One line instead of a traceback: the usual cause is an earlier
-        # `make docs` still serving, or another program on the port.
-        print(
-            f"ses_docs_site.py: cannot serve on 127.0.0.1:{arguments.port} ({error.strerror}):"
-            f" stop what holds it, or pick another port: make docs DOCS_PORT={free_port_near(arguments.port)}",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"dbt docs at {site_address(server)}  (Ctrl+C to stop)")
-    print(f"single-file site: {arguments.target_dir / 'static_index.html'}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
-    return 0
+    return serve_until_interrupted(
+        arguments.target_dir, arguments.port, "dbt docs", "make docs DOCS_PORT",
+        f"single-file site: {arguments.target_dir / 'static_index.html'}",
+    )
 
 
 if __name__ == "__main__":

@@ -87,7 +87,7 @@ def run_dbt(
 # sample data, build output and databases (as .gitignore lists them).
 NOT_PROJECT_FILES = shutil.ignore_patterns(
     ".git", ".venv", ".venv-duckdb1", "data", "target", "logs", ".bench", "dbt_packages", ".user.yml", "*.duckdb",
-    "*.duckdb.wal", "*.duckdb.tmp", "__pycache__", ".pytest_cache", "screenshots",
+    "*.duckdb.wal", "*.duckdb.tmp", "__pycache__", ".pytest_cache", "screenshots", "node_modules",
 )
 
 

@@ -12,6 +12,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 MADE_BY_THE_PROJECT = [
     ".venv/bin/python", ".venv-duckdb1/bin/python", "target/manifest.json", "logs/dbt.log",
     "tests/screenshots/lineage.png", ".bench/events/a.gz", "ses_analytics.duckdb", "ses_analytics.duckdb.wal", "ses_analytics.duckdb.tmp/spill",
+    "dashboard/node_modules/vega/package.json", "dashboard/build/index.html",
     "data/demo/ground_truth.json", "data/demo/ses_requests.csv", "data/demo/ses_events/2024/03/04/00/object.gz",
     "integration_tests/target/manifest.json", "integration_tests/logs/dbt.log",
     "integration_tests/dbt_packages/ses_analytics/dbt_project.yml", "integration_tests/package-lock.yml",
@@ -20,6 +21,8 @@ MADE_BY_THE_PROJECT = [
     ".jupyter/workspaces/default-37a8.jupyterlab-workspace", ".jupyter/ipython/profile_default/history.sqlite",
     "notebooks/.ipynb_checkpoints/ses_analytics-checkpoint.ipynb",
 ]
+# The dashboard's own files stay: only what npm and the build wrote goes.
+DASHBOARD_SOURCE = ["dashboard/package.json", "dashboard/package-lock.json", "dashboard/queries/totals.sql"]
 USERS_OWN = ["data/ses_requests_2026.csv", "data/big/ses_events/object.gz", "data/notes.txt", "my.duckdb"]
 
 
@@ -42,9 +45,9 @@ def files_left(folder: Path) -> set[str]:
 
 
 def test_clean_keeps_the_users_files_under_data(tmp_path) -> None:
-    write_files(tmp_path, MADE_BY_THE_PROJECT + USERS_OWN)
+    write_files(tmp_path, MADE_BY_THE_PROJECT + USERS_OWN + DASHBOARD_SOURCE)
     make_clean(tmp_path)
-    assert files_left(tmp_path) == set(USERS_OWN)
+    assert files_left(tmp_path) == set(USERS_OWN + DASHBOARD_SOURCE)
     assert not (tmp_path / "data" / "demo").exists()
 
 
