@@ -124,6 +124,15 @@ def test_ses_fields_reuse_doc_blocks() -> None:
     assert mixed == set()
 
 
+def test_dashboard_exposure_depends_on_the_marts_its_queries_read(manifest) -> None:
+    exposure = manifest["exposures"]["exposure.ses_analytics.ses_deliverability_dashboard"]
+    assert exposure["type"] == "dashboard"
+    queries = " ".join(path.read_text() for path in (PROJECT_DIR / "dashboard" / "queries").glob("*.sql"))
+    read = set(re.findall(r"main_ses_marts\.(\w+)", queries))
+    assert "ses_reputation_daily" in read
+    assert set(exposure["depends_on"]["nodes"]) == {f"model.ses_analytics.{name}" for name in read}
+
+
 def test_semantic_layer_exposure_depends_on_the_metrics_the_readme_and_make_metrics_query(manifest) -> None:
     exposure = manifest["exposures"]["exposure.ses_analytics.ses_semantic_layer_queries"]
     documented = (PROJECT_DIR / "README.md").read_text() + (PROJECT_DIR / "Makefile").read_text()
