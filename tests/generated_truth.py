@@ -36,7 +36,9 @@ class TrueMessage:
 
     @property
     def is_vdm_eligible(self) -> bool:
-        return len(self.providers) == 1 and self.provider != "mailbox_simulator"
+        """VDM's messages: one recipient, not the mailbox simulator, and a Send
+        event in the data (an orphan bounce or open has no send to be a rate of)."""
+        return len(self.providers) == 1 and self.provider != "mailbox_simulator" and bool(self.of_class("send"))
 
     @property
     def tags_seen(self) -> tuple[str | None, str | None]:

@@ -28,9 +28,9 @@ SCREENSHOTS = PROJECT_DIR / "tests" / "screenshots"
 CHART_COUNT = len(json.loads((PROJECT_DIR / "dashboard" / "charts.json").read_text()))
 PROVIDER = "gmail"
 
-# VDM's messages: one recipient, not the mailbox simulator. Each figure
-# counts the recipients with its event (SES counts events: a bounce counts
-# even when the message's Send event never arrived).
+# VDM's messages: one recipient, not the mailbox simulator, with a Send
+# event (a bounce whose Send is not in the data has no send to be a rate of).
+# Each figure counts the recipients with its event.
 VDM_RECIPIENTS = """
     select recipients.*
     from main_ses_marts.fct_ses_message_recipients as recipients
@@ -39,6 +39,7 @@ VDM_RECIPIENTS = """
     where messages.sent_at is not null
         and messages.recipient_count = 1
         and messages.mailbox_provider <> 'mailbox_simulator'
+        and messages.was_sent
 """
 # Deliveries over sends, hard bounces (not the account's suppression list)
 # over sends, complaints (likewise) over deliveries to providers that report

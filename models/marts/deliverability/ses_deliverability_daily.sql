@@ -73,8 +73,13 @@ message_attributes as (
         messages.sending_domain,
         messages.mailbox_provider as message_mailbox_provider,
         messages.campaign,
-        -- VDM counts messages with one recipient, not to the mailbox simulator
-        messages.recipient_count = 1 and messages.mailbox_provider <> 'mailbox_simulator' as is_vdm_eligible,
+        -- VDM counts messages with one recipient, not to the mailbox simulator,
+        -- and here only those whose Send is in the data: a delivery, bounce or
+        -- open of a message sent before the events begin has no send to be a
+        -- rate of, and would let a numerator outgrow its denominator
+        messages.recipient_count = 1
+        and messages.mailbox_provider <> 'mailbox_simulator'
+        and messages.was_sent as is_vdm_eligible,
         coalesce(configuration_sets_tracking.tracks_opens, false) as tracks_opens,
         coalesce(configuration_sets_tracking.tracks_clicks, false) as tracks_clicks,
         messages.count_opens,
