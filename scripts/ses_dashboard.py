@@ -19,7 +19,6 @@ import argparse
 import datetime
 import html
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Callable
 
 import duckdb
 
+from print_build_summary import database_path
 from ses_docs_site import chromium_page, serve, serve_until_interrupted, site_address
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -42,12 +42,6 @@ CHART_LIBRARIES = {
 }
 
 Row = dict[str, object]
-
-
-def database_path() -> Path:
-    """SES_DUCKDB_PATH as the profile reads it: relative to the project folder."""
-    path = Path(os.environ.get("SES_DUCKDB_PATH", "ses_analytics.duckdb")).expanduser()
-    return path if path.is_absolute() else PROJECT_DIR / path
 
 
 def reputation_thresholds(results: dict[str, list[Row]]) -> dict[str, float]:

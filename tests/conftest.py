@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -36,6 +37,13 @@ class DbtBuild:
 
     def scalar(self, sql: str):
         return self.query(sql)[0][0]
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nothing listens on, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 # `dbt build` without its tests: seeds and models, for a database a test

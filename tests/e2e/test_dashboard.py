@@ -170,10 +170,42 @@ def test_a_providers_row_matches_the_facts(dashboard_view, generated_build) -> N
     assert row["complaint_rate"] == "–"
 
 
-def test_account_status_is_the_last_days(dashboard_view, generated_build) -> None:
+# The account's sends (every recipient with a Send, the mailbox simulator left
+# out), their hard bounces and complaints (not the account's suppression
+# list's) and the sends to providers that report complaints.
+ACCOUNT_SENDS = """
+    select
+        count(*),
+        max(cast(messages.sent_at as date)) - min(cast(messages.sent_at as date)),
+        count(*) filter (
+            where recipients.was_bounced_permanently and not recipients.was_bounced_on_suppression_list
+        ) / count(*),
+        count(*) filter (where recipients.was_complained and not recipients.was_complained_on_suppression_list)
+            / nullif(count(*) filter (where coalesce(recipients.sends_complaint_feedback, true)), 0)
+    from main_ses_marts.fct_ses_message_recipients as recipients
+    inner join main_ses_marts.fct_ses_messages as messages on recipients.message_id = messages.message_id
+    where recipients.was_sent and recipients.mailbox_provider <> 'mailbox_simulator'
+"""
+
+
+def aws_status(bounce_rate: float, complaint_rate: float | None) -> str:
+    """AWS's thresholds (DECISIONLOG): may pause at 10% bounces or 0.5%
+    complaints, reviews at 5% / 0.1%, advises staying under 2% bounces."""
+    complaint_rate = complaint_rate or 0.0
+    if bounce_rate >= 0.10 or complaint_rate >= 0.005:
+        return "pause_risk"
+    if bounce_rate >= 0.05 or complaint_rate >= 0.001:
+        return "review_risk"
+    return "warning" if bounce_rate >= 0.02 else "healthy"
+
+
+def test_account_reputation_is_the_whole_datas(dashboard_view, generated_build) -> None:
+    """With fewer sends than the window's 10,000 over fewer days than its 14,
+    the last day's trailing window holds every send: its rates and status
+    come from the facts, not from ses_reputation_daily, which the page reads."""
     build, _ = generated_build
-    status = build.scalar(
-        "select reputation_status from main_ses_marts.ses_reputation_daily"
-        " where scope = 'account' order by report_date desc limit 1"
-    )
-    assert dashboard_view.figures["account_status"] == status
+    sends, days, bounce_rate, complaint_rate = build.query(ACCOUNT_SENDS)[0]
+    assert sends < 10_000 and days < 14, (sends, days)
+    assert dashboard_view.figures["account_bounce_rate"] == percent(bounce_rate)
+    assert dashboard_view.figures["account_complaint_rate"] == percent(complaint_rate, 3)
+    assert dashboard_view.figures["account_status"] == aws_status(bounce_rate, complaint_rate)

@@ -14,7 +14,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,7 +29,7 @@ import requests
 import websocket
 from nbclient import NotebookClient
 
-from conftest import BUILD_WITHOUT_TESTS, PROJECT_DIR, assert_built, run_dbt
+from conftest import BUILD_WITHOUT_TESTS, PROJECT_DIR, assert_built, free_port, run_dbt
 
 KERNEL_NAME = "ses-analytics"
 NOTEBOOK_NAME = "ses_analytics.ipynb"
@@ -52,12 +51,6 @@ class JupyterLab:
         )
         response.raise_for_status()
         return response
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import gzip
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ import pytest
 import s3fs
 
 from conftest import (
-    BUILD_WITHOUT_TESTS, MARTS, assert_built, assert_same_marts, copy_objects, generate, new_objects_read,
+    BUILD_WITHOUT_TESTS, MARTS, assert_built, assert_same_marts, copy_objects, free_port, generate, new_objects_read,
     objects_in_arrival_order, run_dbt,
 )
 
@@ -67,12 +66,6 @@ class S3Server:
             "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
             "AWS_CONFIG_FILE": os.devnull,
         }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_moto(log_path: Path, extra_environment: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
