@@ -9,17 +9,22 @@ INSTALLED := $(VENV)/.installed
 # database the way DuckDB 1.x tools (CLI, DBeaver, Node) would.
 DUCKDB1_VENV := .venv-duckdb1
 DUCKDB1_INSTALLED := $(DUCKDB1_VENV)/.installed
+# The Spark target's dbt-spark and PySpark, in their own virtualenv (about
+# 490 MB), for make test-spark and make bench ENGINE=spark.
+SPARK_VENV := .venv-spark
+SPARK_INSTALLED := $(SPARK_VENV)/.installed
 
 DEMO_DIR := data/demo
 DEMO_MESSAGES ?= 2000
 DEMO_SEED ?= 42
 export SES_DUCKDB_PATH ?= ses_analytics.duckdb
 
-.PHONY: demo test lint data build docs dashboard notebook metrics images bench clean help
+.PHONY: demo test test-spark java lint data build docs dashboard notebook metrics images bench clean help
 
 help:
 	@echo "make demo   generate sample SES data, build every model, print what was built"
 	@echo "make test   lint the SQL and run the whole test suite"
+	@echo "make test-spark build the fixtures and a generated set on Spark (local session) and compare every table with DuckDB's"
 	@echo "make data   (re)generate the sample data only"
 	@echo "make build  dbt build on the configured data"
 	@echo "make docs   dbt docs site (and target/static_index.html), served on 127.0.0.1:$(DOCS_PORT)"
@@ -27,8 +32,8 @@ help:
 	@echo "make notebook  JupyterLab with notebooks/ses_analytics.ipynb and the project's kernel, on 127.0.0.1:$(NOTEBOOK_PORT)"
 	@echo "make metrics example semantic-layer queries (mf query) on the demo database"
 	@echo "make images redraw the README pictures in docs/images/ from the demo data"
-	@echo "make bench  benchmark the production dbt build at SIZE events (default 1000000) against the floor script"
-	@echo "make clean  remove the virtualenvs, build artifacts, Jupyter's state (.jupyter), the dashboard's node_modules and page, the demo's sample data ($(DEMO_DIR)) and database"
+	@echo "make bench  benchmark the production dbt build at SIZE events (default 1000000) against the floor script (ENGINE=spark: on Spark)"
+	@echo "make clean  remove the virtualenvs, build artifacts, the Spark warehouse, Jupyter's state (.jupyter), the dashboard's node_modules and page, the demo's sample data ($(DEMO_DIR)) and database"
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +45,22 @@ $(DUCKDB1_INSTALLED): requirements-duckdb1.txt
 	$(PYTHON) -m venv $(DUCKDB1_VENV)
 	$(DUCKDB1_VENV)/bin/pip install --quiet -r requirements-duckdb1.txt
 	touch $@
+
+$(SPARK_INSTALLED): requirements-spark.txt
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --upgrade pip
+	$(SPARK_VENV)/bin/pip install --quiet -r requirements-spark.txt
+	touch $@
+
+# PySpark needs a Java runtime (17): installed from Debian's packages when
+# missing and make runs as root (CI), otherwise asked for.
+java:
+	@command -v java >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless; \
+		else \
+			echo "make test-spark needs Java 17: install openjdk-17-jre-headless (Debian/Ubuntu) or set JAVA_HOME"; exit 1; \
+		fi; }
 
 $(DEMO_DIR)/ground_truth.json: | $(INSTALLED)
 	$(BIN)/python scripts/generate_ses_data.py --out $(DEMO_DIR) --messages $(DEMO_MESSAGES) --seed $(DEMO_SEED)
@@ -116,11 +137,16 @@ lint: $(INSTALLED)
 test: $(INSTALLED) $(DUCKDB1_INSTALLED) lint
 	$(BIN)/pytest
 
+# The same models on Spark, compared table by table with DuckDB's build of
+# the same files (tests/spark; pytest's `spark` marker, which make test leaves out).
+test-spark: $(INSTALLED) $(SPARK_INSTALLED) java
+	$(BIN)/pytest -m spark tests/spark
+
 # Of data/ only the demo's own sample goes: other files there are the user's.
 # integration_tests/ loses what `dbt deps && dbt build` made there.
 # The folder itself goes only when that leaves it empty.
 clean:
-	rm -rf $(VENV) $(DUCKDB1_VENV) target logs .jupyter notebooks/.ipynb_checkpoints $(DEMO_DIR) tests/screenshots .bench dashboard/node_modules dashboard/build ses_analytics.duckdb ses_analytics.duckdb.wal ses_analytics.duckdb.tmp
+	rm -rf $(VENV) $(DUCKDB1_VENV) $(SPARK_VENV) spark-warehouse metastore_db derby.log target logs .jupyter notebooks/.ipynb_checkpoints $(DEMO_DIR) tests/screenshots .bench dashboard/node_modules dashboard/build ses_analytics.duckdb ses_analytics.duckdb.wal ses_analytics.duckdb.tmp
 	rm -rf integration_tests/target integration_tests/logs integration_tests/dbt_packages integration_tests/package-lock.yml integration_tests/integration_tests.duckdb integration_tests/integration_tests.duckdb.wal
 	if [ -d data ]; then rmdir --ignore-fail-on-non-empty data; fi
 
@@ -128,5 +154,8 @@ SIZE ?= 1000000
 MEMORY_LIMIT ?= 1200MB
 
 # Needs ../shared/bench/floor_reference.py, the floor it compares with.
-bench: $(INSTALLED)
-	$(BIN)/python scripts/benchmark/run.py --events $(SIZE) --memory-limit $(MEMORY_LIMIT)
+ENGINE ?= duckdb
+
+# ENGINE=spark: the same steps with dbt on the spark target (needs .venv-spark and Java).
+bench: $(INSTALLED) $(if $(filter spark,$(ENGINE)),$(SPARK_INSTALLED) java)
+	$(BIN)/python scripts/benchmark/run.py --events $(SIZE) --memory-limit $(MEMORY_LIMIT) --engine $(ENGINE)

@@ -61,18 +61,20 @@ def run_dbt(
     environment: dict[str, str] | None = None,
     extra_vars: dict[str, str] | None = None,
     project_dir: Path = PROJECT_DIR,
+    dbt_executable: Path = DBT,
 ) -> DbtBuild:
     """Run dbt from the project directory with its own database, target and
     logs; `target` picks a profile target, `environment` adds environment
-    variables, `extra_vars` dbt vars and `project_dir` another copy of the
-    project (copy_project)."""
+    variables, `extra_vars` dbt vars, `project_dir` another copy of the
+    project (copy_project) and `dbt_executable` another installation (the
+    Spark target's, in .venv-spark)."""
     database = database or work_dir / "ses.duckdb"
     dbt_vars = {"ses_events_path": str(events_path)}
     if requests_path is not None:
         dbt_vars["ses_requests_path"] = str(requests_path)
     dbt_vars.update(extra_vars or {})
     command = [
-        str(DBT),
+        str(dbt_executable),
         *arguments,
         "--project-dir", str(project_dir),
         "--profiles-dir", str(project_dir),

@@ -14,6 +14,12 @@
     ((cast(hash({{ scope | join(', ') }}) as uhugeint) << 64) + hash({{ content | join(', ') }}))
 {%- endmacro %}
 
+{#- Spark has no 128-bit integer: 32 hex digits, the two 64-bit xxHash64
+    halves in order, so ids sort as the number would. -#}
+{% macro spark__ses_hash128(scope, content) -%}
+    concat(lpad(hex(xxhash64({{ scope | join(', ') }})), 16, '0'), lpad(hex(xxhash64({{ content | join(', ') }})), 16, '0'))
+{%- endmacro %}
+
 
 {#- A 64-bit hash of one or more expressions together: for telling whether a
     text or a row changed, never as an identity on its own. -#}
@@ -23,4 +29,8 @@
 
 {% macro default__ses_hash(expressions) -%}
     hash({{ expressions | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__ses_hash(expressions) -%}
+    xxhash64({{ expressions | join(', ') }})
 {%- endmacro %}

@@ -19,7 +19,12 @@ It also times one full build on the generator's default mix (envelopes,
 duplicates, malformed records), for information, and above 1M events compares
 the full build with the 1M one (.bench/results-1000000.json).
 
-    python scripts/benchmark/run.py [--events 1000000] [--repeats 3] [--memory-limit 1200MB]
+With --engine spark (make bench ENGINE=spark) the dbt steps run the same
+production command on the `spark` target (dbt-spark's local session from
+.venv-spark, Parquet tables in a warehouse per round), against the same
+floor on the same files.
+
+    python scripts/benchmark/run.py [--events 1000000] [--repeats 3] [--memory-limit 1200MB] [--engine duckdb|spark]
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ BENCH_DIR = PROJECT_DIR / ".bench"
 GENERATOR = PROJECT_DIR / "scripts" / "generate_ses_data.py"
 FLOOR = PROJECT_DIR.parent / "shared" / "bench" / "floor_reference.py"
 DBT = Path(sys.executable).with_name("dbt")
+SPARK_DBT = PROJECT_DIR / ".venv-spark" / "bin" / "dbt"
 EVENTS_PER_MESSAGE = 2.536  # the generator's default mix (transactional mail has no opens or clicks)
 INCREMENT_SHARE = 0.01
 SEED = 1
@@ -146,14 +152,24 @@ def fresh_directory(path: Path) -> Path:
     return path
 
 
+ENGINE = "duckdb"
+
+
 def dbt_build(work_dir: Path, events: Path, requests: Path, *selection: str) -> list[str]:
-    """The production command (plain `dbt build`), with this run's paths."""
+    """The production command (plain `dbt build`, on Spark `--target spark`), with this run's paths."""
     return [
-        str(DBT), "--no-use-colors", "build", *selection, "--project-dir", str(PROJECT_DIR),
+        str(SPARK_DBT if ENGINE == "spark" else DBT), "--no-use-colors", "build", *selection,
+        *(["--target", "spark"] if ENGINE == "spark" else []), "--project-dir", str(PROJECT_DIR),
         "--profiles-dir", str(PROJECT_DIR), "--target-path", str(work_dir / "target"),
         "--log-path", str(work_dir / "logs"),
         "--vars", json.dumps({"ses_events_path": str(events), "ses_requests_path": str(requests)}),
     ]
+
+
+def engine_environment(environment: dict[str, str], work_dir: Path, database: Path) -> dict[str, str]:
+    """The environment of a dbt step writing to `database` (DuckDB) or to a
+    Spark warehouse beside it."""
+    return dict(environment, SES_DUCKDB_PATH=str(database), SES_SPARK_WAREHOUSE=str(work_dir / "warehouse"))
 
 
 def time_per_node(run_results: Path) -> tuple[list[tuple[str, float]], float, int]:
@@ -169,6 +185,17 @@ def time_per_node(run_results: Path) -> tuple[list[tuple[str, float]], float, in
 
 
 def count_events(database: Path) -> int:
+    """Distinct events built: the rows of stg_ses__events (on Spark a view
+    DuckDB cannot read, so its rule applied to the Parquet of the two tables
+    it reads: records that became events, less redeliveries)."""
+    if ENGINE == "spark":
+        staging = database.parent / "warehouse" / "main_ses_staging.db"
+        with duckdb.connect() as connection:
+            return connection.execute(
+                f"select count(*) from read_parquet('{staging}/base_ses__records/**/*.parquet')"
+                " where rejection_reason is null and raw_record_id not in ("
+                f"select unnest(redelivered_record_ids) from read_parquet('{staging}/base_ses__batches/**/*.parquet'))"
+            ).fetchall()[0][0]
     with duckdb.connect(str(database), read_only=True) as connection:
         return connection.execute("select count(*) from main_ses_staging.stg_ses__events").fetchall()[0][0]
 
@@ -182,7 +209,13 @@ def main() -> int:
                         help="DuckDB memory_limit for the dbt steps (default: 1200MB, as in profiles.yml)")
     parser.add_argument("--threads", default=os.environ.get("SES_DUCKDB_THREADS", "2"), help="DuckDB threads")
     parser.add_argument("--skip-mixed", action="store_true", help="leave out the full build on the default mixed data")
+    parser.add_argument("--engine", choices=["duckdb", "spark"], default=os.environ.get("ENGINE", "duckdb"),
+                        help="the target the dbt steps build on (default duckdb; spark needs make test-spark's .venv-spark)")
     arguments = parser.parse_args()
+    global ENGINE
+    ENGINE = arguments.engine
+    if ENGINE == "spark" and not SPARK_DBT.exists():
+        sys.exit(f"{SPARK_DBT} is missing: run make test-spark (or make .venv-spark/.installed) first")
     if not FLOOR.exists():
         sys.exit(f"the floor reference is missing: {FLOOR}")
 
@@ -204,7 +237,7 @@ def main() -> int:
     warm_page_cache(objects + [requests])
     # the first dbt run after a change parses the project; no step pays for that
     subprocess.run(dbt_build(run_dir / "parse", landing, requests, "--select", "config.materialized:seed"),
-                   cwd=PROJECT_DIR, env=dict(environment, SES_DUCKDB_PATH=str(run_dir / "parse.duckdb")),
+                   cwd=PROJECT_DIR, env=engine_environment(environment, run_dir / "parse", run_dir / "parse" / "ses.duckdb"),
                    capture_output=True, check=True)
 
     floor, full, noop, startup, incremental = (
@@ -215,7 +248,7 @@ def main() -> int:
         measure(floor, [sys.executable, str(FLOOR), str(landing / "**"), str(requests), str(round_dir / "floor.duckdb")],
                 environment, round_dir / "floor.log")
         database = round_dir / "ses.duckdb"
-        dbt_environment = dict(environment, SES_DUCKDB_PATH=str(database))
+        dbt_environment = engine_environment(environment, round_dir, database)
         command = dbt_build(round_dir, landing, requests)
         measure(full, command, dbt_environment, round_dir / "full.log")
         shutil.copyfile(round_dir / "target" / "run_results.json", round_dir / "full_run_results.json")
@@ -241,7 +274,7 @@ def main() -> int:
         mixed_run = fresh_directory(run_dir / "mixed")
         mixed = Step("full build, mixed data")
         measure(mixed, dbt_build(mixed_run, mixed_dir / "ses_events", mixed_dir / "ses_requests.csv"),
-                dict(environment, SES_DUCKDB_PATH=str(mixed_run / "ses.duckdb")), mixed_run / "full.log")
+                engine_environment(environment, mixed_run, mixed_run / "ses.duckdb"), mixed_run / "full.log")
         mixed_events = count_events(mixed_run / "ses.duckdb")
 
     report = Report(arguments, floor, full, noop, startup, incremental)
@@ -260,14 +293,15 @@ def main() -> int:
     if mixed is not None:
         print(f"\nfor information: full build on the default mixed data ({mixed_events:,} events, envelopes,"
               f" duplicates, malformed records): {mixed.median:.1f} s, peak {max(mixed.peak_rss_mb):,.0f} MB")
-    one_million = BENCH_DIR / "results-1000000.json"
+    one_million = BENCH_DIR / f"results-1000000{'' if ENGINE == 'duckdb' else '-' + ENGINE}.json"
     if arguments.events > 1_000_000 and one_million.exists():
         reference_seconds = statistics.median(json.loads(one_million.read_text())["steps"]["full build"]["seconds"])
         scale = arguments.events / 1_000_000
         print(f"\nfull build at {arguments.events:,} events / at 1,000,000: {full.median / reference_seconds:.1f}x"
               f"  (target <= {1.1 * scale:.0f}x)")
-    (BENCH_DIR / f"results-{arguments.events}.json").write_text(json.dumps({
-        "events": arguments.events, "memory_limit": arguments.memory_limit,
+    suffix = "" if ENGINE == "duckdb" else f"-{ENGINE}"
+    (BENCH_DIR / f"results-{arguments.events}{suffix}.json").write_text(json.dumps({
+        "events": arguments.events, "memory_limit": arguments.memory_limit, "engine": ENGINE,
         "steps": {step.name: {"seconds": step.seconds, "peak_rss_mb": step.peak_rss_mb}
                   for step in [floor, full, noop, startup, incremental] + ([mixed] if mixed else [])},
         "models": models, "test_seconds": test_seconds,
@@ -290,8 +324,10 @@ class Report:
         memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
         print(f"\nSES analytics benchmark: {full_events:,} events in {objects:,} objects (plain gzip NDJSON), "
               f"then {held_back:,} more objects ({new_events:,} events)")
-        print(f"machine: {os.cpu_count()} cores, {cpu}, {memory_gib:.0f} GiB; DuckDB threads {self.arguments.threads}, "
-              f"memory_limit {self.arguments.memory_limit}; medians of {len(self.full.seconds)} interleaved rounds\n")
+        engine = (f"DuckDB threads {self.arguments.threads}, memory_limit {self.arguments.memory_limit}"
+                  if ENGINE == "duckdb" else "dbt on Spark (local session, Parquet tables)")
+        print(f"machine: {os.cpu_count()} cores, {cpu}, {memory_gib:.0f} GiB; {engine}; "
+              f"medians of {len(self.full.seconds)} interleaved rounds\n")
         print(f"{'step':<44} {'median s':>9} {'range':>14} {'peak RSS':>10}")
         for step in [self.floor, self.full, self.noop, self.startup, self.incremental]:
             print(f"{step.name:<44} {step.median:>9.1f} {step.spread():>14} {max(step.peak_rss_mb):>7,.0f} MB")

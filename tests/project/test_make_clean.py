@@ -10,7 +10,9 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 MADE_BY_THE_PROJECT = [
-    ".venv/bin/python", ".venv-duckdb1/bin/python", "target/manifest.json", "logs/dbt.log",
+    ".venv/bin/python", ".venv-duckdb1/bin/python", ".venv-spark/bin/python", "target/manifest.json", "logs/dbt.log",
+    "spark-warehouse/main_ses_marts.db/fct_ses_messages/part-0.parquet", "spark-warehouse/metastore_db/service.properties",
+    "metastore_db/service.properties", "derby.log",
     "tests/screenshots/lineage.png", ".bench/events/a.gz", "ses_analytics.duckdb", "ses_analytics.duckdb.wal", "ses_analytics.duckdb.tmp/spill",
     "dashboard/node_modules/vega/package.json", "dashboard/build/index.html",
     "data/demo/ground_truth.json", "data/demo/ses_requests.csv", "data/demo/ses_events/2024/03/04/00/object.gz",
