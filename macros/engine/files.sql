@@ -4,8 +4,8 @@
     query on a NUL byte, a lone CR, CRLF next to LF or invalid UTF-8, and a
     JSON reader drops what it cannot parse. -#}
 
-{#- One row per record of the raw objects `objects` (an expression for
-    read_blob: a quoted glob or a list of quoted paths): file_name,
+{#- One row per record of the raw objects `objects` (a glob, or a list of
+    paths, as ses_event_objects_to_read gives them): file_name,
     object_size, object_modified_at, record_text, read_failure. An object
     holding one record per line (NDJSON), or objects written back to back
     ({...}{...}, as plain Firehose writes them), is cut in SQL; any other
@@ -35,7 +35,7 @@
             suffix(lower(filename), '.gz') as is_named_gzip,
             -- gzip's magic number, whatever the name says
             content[1:2] = '\x1F\x8B'::blob as is_gzip
-        from read_blob({{ objects }})
+        from read_blob({{ ses_string_literal(objects) if objects is string else ses_string_list(objects) }})
 
     ),
 
@@ -193,6 +193,362 @@
     select * from records
 {%- endmacro %}
 
+{#- Spark has no gunzip function: a `.gz` object's text comes from the text
+    source (wholetext), which inflates by the name and skips, as
+    ignoreCorruptFiles, one it cannot inflate (its read_failure then says
+    why, from the bytes). Hadoop picks the codec by the exact suffix, so an
+    object named `.GZ` reads as object_corrupt_gzip here. Paths come back as
+    URIs (file:/..., the text source's percent-encoded), named as DuckDB
+    names them. The JSON-aware scan is ses_spark_split_json_text. -#}
+{% macro spark__ses_read_records(objects) -%}
+    {%- set object_boundary = "r'\\}[ \\t\\r\\n]*\\{'" -%}
+    {%- set continuation = "r'^([ \\t]+[^ \\t\\r]|[\\[\\]}\"])'" -%}
+    {%- set bytes_view = ses_spark_files_view(objects, 'binaryFile') -%}
+    {%- set gzip_objects = objects -%}
+    {%- if objects is not string -%}
+        {%- set gzip_objects = [] -%}
+        {%- for path in objects if path.endswith('.gz') -%}{%- do gzip_objects.append(path) -%}{%- endfor -%}
+    {%- endif -%}
+    with object_bytes as (
+
+        select
+            {{ ses_spark_file_name('path') }} as file_name,
+            length as object_size,
+            modificationTime as object_modified_at,
+            content,
+            lower(path) like '%.gz' as is_named_gzip,
+            -- gzip's magic number, whatever the name says
+            substring(content, 1, 2) = X'1F8B' as is_gzip
+        from {{ bytes_view }}
+
+    ),
+
+    inflated as (
+
+        {% if gzip_objects -%}
+        select
+            {{ ses_spark_file_name('input_file_name()') }} as file_name,
+            value as inflated_text
+        from {{ ses_spark_files_view(gzip_objects, 'text', {'wholetext': 'true', 'ignoreCorruptFiles': 'true', 'pathGlobFilter': '*.gz'}) }}
+        {%- else -%}
+        select
+            cast(null as string) as file_name,
+            cast(null as string) as inflated_text
+        where false
+        {%- endif %}
+
+    ),
+
+    decoded as (
+
+        select
+            object_bytes.file_name,
+            object_bytes.object_size,
+            object_bytes.object_modified_at,
+            object_bytes.is_named_gzip,
+            object_bytes.is_gzip,
+            try_validate_utf8(
+                case
+                    when object_bytes.is_named_gzip and object_bytes.is_gzip then inflated.inflated_text
+                    when not object_bytes.is_named_gzip and not object_bytes.is_gzip then cast(object_bytes.content as string)
+                end
+            ) as object_text
+        from object_bytes
+        left join inflated on object_bytes.file_name = inflated.file_name
+
+    ),
+
+    judged as (
+
+        select
+            file_name,
+            object_size,
+            object_modified_at,
+            -- a UTF-8 byte order mark starts the text, not its first record
+            case when startswith(object_text, '\uFEFF') then substring(object_text, 2) else object_text end as object_text,
+            case
+                when is_named_gzip and not is_gzip then 'object_not_gzip'
+                when is_gzip and not is_named_gzip then 'object_gzip_without_gz_suffix'
+                when object_text is null and is_gzip then 'object_corrupt_gzip'
+                when object_text is null then 'object_not_utf8'
+            end as read_failure
+        from decoded
+
+    ),
+
+    shaped as (
+
+        -- as on DuckDB: one record per line (or several back to back) is cut
+        -- line by line; anything else goes whole to the JSON-aware scan
+        select
+            *,
+            read_failure is null and not exists(
+                object_lines,
+                line -> not startswith(line, '{') and line rlike {{ continuation }}
+            ) as is_record_per_line
+        from (select *, split(object_text, '\n', -1) as object_lines from judged) as split_into_lines
+
+    ),
+
+    scanned as (
+
+        select
+            *,
+            case
+                when read_failure is null and not is_record_per_line then {{ ses_spark_split_json_text('object_text') }}
+            end as json_values
+        from shaped
+
+    ),
+
+    pieces as (
+
+        -- a row with no text stands for an object that yields no record
+        select
+            file_name,
+            object_size,
+            object_modified_at,
+            read_failure,
+            is_record_per_line,
+            explode(
+                case
+                    when read_failure is not null or object_text rlike r'^[ \t\r\n]*\z' then array(cast(null as string))
+                    when is_record_per_line then object_lines
+                    when size(json_values) = 0 then array(cast(null as string))
+                    else json_values
+                end
+            ) as piece
+        from scanned
+
+    ),
+
+    record_lines as (
+
+        -- the CR of a CRLF line end is not part of the record
+        select
+            file_name,
+            object_size,
+            object_modified_at,
+            read_failure,
+            is_record_per_line,
+            case
+                when is_record_per_line and endswith(piece, '\r') then regexp_replace(piece, r'\r+\z', '')
+                else piece
+            end as piece
+        from pieces
+        -- a search stops at the first character of a record
+        where piece is null or not is_record_per_line or piece rlike r'[^ \t\r]'
+
+    ),
+
+    concatenations as (
+
+        select
+            *,
+            piece is not null
+            and is_record_per_line
+            and piece rlike {{ object_boundary }}
+            and not {{ ses_spark_is_json('piece') }} as is_concatenation
+        from record_lines
+
+    ),
+
+    cut as (
+
+        -- cut at every boundary, unless NUL (the mark cut at) is in the text
+        select
+            *,
+            case
+                when is_concatenation and not contains(piece, '\u0000')
+                    then split(regexp_replace(piece, {{ object_boundary }}, '}\u0000{'), '\u0000', -1)
+            end as concatenated_parts
+        from concatenations
+
+    ),
+
+    records as (
+
+        -- a cut inside a string leaves a part with an odd number of unescaped
+        -- quotes; such a line goes to the JSON-aware scan instead
+        select
+            file_name,
+            object_size,
+            object_modified_at,
+            read_failure,
+            explode(
+                case
+                    when not is_concatenation then array(piece)
+                    when forall(
+                        concatenated_parts,
+                        part -> (
+                            length(part) - length(replace(part, '"', ''))
+                            - (length(replace(part, r'\\', '')) - length(replace(replace(part, r'\\', ''), r'\"', ''))) div 2
+                        ) % 2 = 0
+                    ) then concatenated_parts
+                    else {{ ses_spark_split_json_text('piece') }}
+                end
+            ) as record_text
+        from cut
+
+    )
+
+    select * from records
+{%- endmacro %}
+
+
+{#- What split_json_text in plugins/ses_objects.py returns, in Spark SQL (a
+    Python UDF cannot be called from SQL): one step of `aggregate` per
+    record, skipping white space, then either a JSON value (the extent of
+    the value found by ses_spark_json_value_extent; a valid array gives its
+    elements, a value that does not close or is not JSON ends at the next
+    line opening a value) or the rest of the line. There are at most as many
+    records as line ends and opening brackets, plus one. Each step scans the
+    rest of the text, so a long object with many pretty-printed records
+    costs records x length: only objects that are not one record per line
+    come here. -#}
+{% macro ses_spark_split_json_text(text) -%}
+    {%- set record_end = "regexp_replace(substring(" ~ text ~ ", record_start, record_stop - record_start), r'[ \\t\\r\\n]+\\z', '')" -%}
+    aggregate(
+        sequence(1, length({{ text }}) - length(regexp_replace({{ text }}, r'[\n{\[]', '')) + 1),
+        named_struct('position', 1, 'records', cast(array() as array<string>)),
+        (scan, step) -> case
+            when scan.position > length({{ text }}) then scan
+            else transform(
+                array(scan.position + length(regexp_extract(substring({{ text }}, scan.position), r'^[ \t\r\n]*', 0))),
+                record_start -> case
+                    when record_start > length({{ text }}) then named_struct('position', record_start, 'records', scan.records)
+                    when substring({{ text }}, record_start, 1) in ('{', '[') then transform(
+                        array({{ ses_spark_json_value_extent('substring(' ~ text ~ ', record_start)') }}),
+                        json_value -> case
+                            when json_value.is_closed and try_parse_json(substring({{ text }}, record_start, json_value.length)) is not null
+                                then named_struct(
+                                    'position', record_start + json_value.length,
+                                    'records', concat(
+                                        scan.records,
+                                        case
+                                            when substring({{ text }}, record_start, 1) = '['
+                                                then {{ ses_spark_json_array_elements('substring(' ~ text ~ ', record_start, json_value.length)') }}
+                                            else array(substring({{ text }}, record_start, json_value.length))
+                                        end
+                                    )
+                                )
+                            -- broken: it ends where the next line opens a value
+                            else transform(
+                                array(least(
+                                    record_start + json_value.length,
+                                    case when locate('\n{', {{ text }}, record_start) > 0 then locate('\n{', {{ text }}, record_start) + 1 else length({{ text }}) + 1 end,
+                                    case when locate('\n[', {{ text }}, record_start) > 0 then locate('\n[', {{ text }}, record_start) + 1 else length({{ text }}) + 1 end
+                                )),
+                                record_stop -> named_struct('position', record_stop, 'records', concat(scan.records, array({{ record_end }})))
+                            )[0]
+                        end
+                    )[0]
+                    -- no JSON value: a broken record to the end of the line
+                    else transform(
+                        array(case when locate('\n', {{ text }}, record_start) > 0 then locate('\n', {{ text }}, record_start) else length({{ text }}) + 1 end),
+                        record_stop -> named_struct('position', record_stop, 'records', concat(scan.records, array({{ record_end }})))
+                    )[0]
+                end
+            )[0]
+        end,
+        scan -> scan.records
+    )
+{%- endmacro %}
+
+
+{#- Whether a text is one JSON value, as DuckDB's json_valid says.
+    try_parse_json alone is not enough: it reads the first value and
+    ignores what follows ({...}{...} parses); it also refuses duplicate
+    keys, which only sends such a line to the JSON-aware scan. -#}
+{% macro ses_spark_is_json(text) -%}
+    (
+        try_parse_json({{ text }}) is not null
+        and case
+            when {{ text }} rlike r'^[ \t\r\n]*[{\[]'
+                then {{ ses_spark_json_value_extent("regexp_replace(" ~ text ~ ", r'^[ \\t\\r\\n]+', '')") }}.length
+                    = length(regexp_replace({{ text }}, r'^[ \t\r\n]+|[ \t\r\n]+\z', ''))
+            else {{ text }} rlike r'^[ \t\r\n]*("[^"\\]*+(?:\\[\s\S][^"\\]*+)*+"|[^ \t\r\n"{}\[\]]+)[ \t\r\n]*\z'
+        end
+    )
+{%- endmacro %}
+
+
+{#- The pieces of JSON text a bracket-counting scan needs, in order and
+    covering the text: a string (to its closing quote, or to the end of the
+    text when it has none), a bracket, or a run of anything else. -#}
+{% macro ses_spark_json_tokens(text) -%}
+    regexp_extract_all({{ text }}, r'"[^"\\]*+(?:\\[\s\S][^"\\]*+)*+"|"[\s\S]*|[{}\[\]]|[^"{}\[\]]++', 0)
+{%- endmacro %}
+
+
+{#- Where the JSON object or array opening a text closes, as
+    struct(length, is_closed): the length through its last bracket, or the
+    whole text when it does not close. Brackets inside strings do not count
+    (value_end in plugins/ses_objects.py). -#}
+{% macro ses_spark_json_value_extent(text) -%}
+    aggregate(
+        {{ ses_spark_json_tokens(text) }},
+        named_struct('depth', 0, 'consumed', 0, 'length', -1),
+        (extent, token) -> case
+            when extent.length <> -1 then extent
+            when token in ('{', '[') then named_struct('depth', extent.depth + 1, 'consumed', extent.consumed + 1, 'length', -1)
+            when token in ('}', ']') then named_struct(
+                'depth', extent.depth - 1,
+                'consumed', extent.consumed + 1,
+                'length', case when extent.depth = 1 then extent.consumed + 1 else -1 end
+            )
+            -- a string with no closing quote: the value never closes
+            when startswith(token, '"') and not token rlike r'^"[^"\\]*+(?:\\[\s\S][^"\\]*+)*+"\z'
+                then named_struct('depth', extent.depth, 'consumed', extent.consumed, 'length', -2)
+            else named_struct('depth', extent.depth, 'consumed', extent.consumed + length(token), 'length', -1)
+        end,
+        extent -> named_struct(
+            'length', case when extent.length >= 0 then extent.length else length({{ text }}) end,
+            'is_closed', extent.length >= 0
+        )
+    )
+{%- endmacro %}
+
+
+{#- The exact text of each element of a valid JSON array (array_elements in
+    plugins/ses_objects.py). -#}
+{% macro ses_spark_json_array_elements(array_text) -%}
+    aggregate(
+        {{ ses_spark_json_tokens(array_text) }},
+        named_struct('depth', 0, 'consumed', 0, 'start', 0, 'elements', cast(array() as array<string>)),
+        (elements, token) -> case
+            when token in ('{', '[') then named_struct(
+                'depth', elements.depth + 1,
+                'consumed', elements.consumed + 1,
+                'start', case when elements.depth = 1 then elements.consumed else elements.start end,
+                'elements', elements.elements
+            )
+            when token in ('}', ']') then named_struct(
+                'depth', elements.depth - 1,
+                'consumed', elements.consumed + 1,
+                'start', elements.start,
+                'elements', case
+                    when elements.depth = 2
+                        then concat(elements.elements, array(substring({{ array_text }}, elements.start + 1, elements.consumed + 1 - elements.start)))
+                    else elements.elements
+                end
+            )
+            else named_struct(
+                'depth', elements.depth,
+                'consumed', elements.consumed + length(token),
+                'start', elements.start,
+                'elements', case
+                    when elements.depth = 1 and startswith(token, '"') then concat(elements.elements, array(token))
+                    -- numbers, true, false and null, between commas and white space
+                    when elements.depth = 1 then concat(elements.elements, filter(split(token, r'[ \t\r\n,]+', -1), scalar -> scalar != ''))
+                    else elements.elements
+                end
+            )
+        end,
+        elements -> elements.elements
+    )
+{%- endmacro %}
+
 
 {#- A query with one column, `file`: every object a location names (a glob's
     matches; for a remote location also a prefix's objects at any depth, or
@@ -214,6 +570,77 @@
     {%- endif -%}
 {%- endmacro %}
 
+{% macro spark__ses_list_objects(location, setting_name) -%}
+    select file_name as file from ({{ spark__ses_object_versions(location, setting_name) }}) as object_versions
+{%- endmacro %}
+
+
+{#- Spark reads files through a temporary view (it lives as long as the
+    session, this dbt invocation) over `files`, a location or a list of
+    paths; returns the view's name. Hadoop globs have no "**": a location
+    "folder/**" (or "folder/**/name-glob") is the folder read recursively
+    (the name glob as pathGlobFilter); a list of paths is one Hadoop glob,
+    their common folder then {rest,rest}, so that only those are opened.
+    `options` are the data source's own. -#}
+{% macro ses_spark_files_view(files, format, options={}) -%}
+    {%- set view_options = {'recursiveFileLookup': 'true'} -%}
+    {%- do view_options.update(options) -%}
+    {%- if files is string -%}
+        {%- set path = files -%}
+        {%- if '**' in files -%}
+            {%- set path, name_glob = files.split('**', 1) -%}
+            {%- set path = path.rstrip('/') -%}
+            {%- set name_glob = name_glob.lstrip('/') -%}
+            {%- if '/' in name_glob or '**' in name_glob -%}
+                {%- do exceptions.raise_compiler_error(
+                    files ~ ': on Spark a glob may have "**" only as its last folder (folder/** or folder/**/name-glob)'
+                ) -%}
+            {%- endif -%}
+            {%- if name_glob -%}{%- do view_options.update({'pathGlobFilter': name_glob}) -%}{%- endif -%}
+        {%- endif -%}
+    {%- else -%}
+        {%- set path = ses_spark_paths_glob(files) -%}
+    {%- endif -%}
+    {%- do view_options.update({'path': path}) -%}
+    {%- set view_name = 'ses_files_' ~ local_md5(format ~ (view_options | tojson))[:16] -%}
+    {%- if execute -%}
+        {%- set option_list = [] -%}
+        {%- for name, value in view_options | dictsort -%}
+            {%- do option_list.append(name ~ ' ' ~ ses_string_literal(value)) -%}
+        {%- endfor -%}
+        {%- do run_query('create or replace temporary view ' ~ view_name ~ ' using ' ~ format ~ ' options (' ~ option_list | join(', ') ~ ')') -%}
+    {%- endif -%}
+    {{ return(view_name) }}
+{%- endmacro %}
+
+
+{#- Paths as one Hadoop glob that matches exactly them: their common folder,
+    then {rest,rest}, with the characters a glob gives meaning to escaped. -#}
+{% macro ses_spark_paths_glob(paths) -%}
+    {%- set escaped = [] -%}
+    {%- for path in paths -%}
+        {%- do escaped.append(modules.re.sub('([\\\\{}\\[\\]*?,])', '\\\\\\1', path)) -%}
+    {%- endfor -%}
+    {%- if escaped | length == 1 -%}{{ return(escaped[0]) }}{%- endif -%}
+    {%- set prefix = escaped[0][:escaped[0].rfind('/') + 1] -%}
+    {%- for path in escaped -%}
+        {%- for _ in range(prefix | length) if not path.startswith(prefix) -%}
+            {%- set prefix = prefix[:prefix[:-1].rfind('/') + 1] -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set rests = [] -%}
+    {%- for path in escaped -%}{%- do rests.append(path[prefix | length:]) -%}{%- endfor -%}
+    {{ return(prefix ~ '{' ~ rests | join(',') ~ '}') }}
+{%- endmacro %}
+
+
+{#- A Spark file path (a URI: file:/..., file:///... from the text source,
+    percent-encoded there) as DuckDB names the file: a local one as a plain
+    path. -#}
+{% macro ses_spark_file_name(path) -%}
+    regexp_replace(try_url_decode(replace({{ path }}, '+', '%2B')), '^file:(//)?', '')
+{%- endmacro %}
+
 
 {#- The files at a location (a path or a glob) as a SQL expression that
     read_blob accepts: a local location as given, a remote one as the list of
@@ -222,11 +649,7 @@
 {% macro ses_location_files(location, setting_name) -%}
     {%- set files = ses_string_literal(location) -%}
     {%- if ses_is_remote(location) and execute -%}
-        {%- set literals = [] -%}
-        {%- for path in run_query(ses_list_objects(location, setting_name)).columns[0].values() -%}
-            {%- do literals.append(ses_string_literal(path)) -%}
-        {%- endfor -%}
-        {%- set files = '[' ~ literals | join(', ') ~ ']' -%}
+        {%- set files = ses_string_list(run_query(ses_list_objects(location, setting_name)).columns[0].values()) -%}
     {%- endif -%}
     {{ return(files) }}
 {%- endmacro %}
@@ -243,6 +666,13 @@
 {% macro default__ses_files_version(location, setting_name) -%}
     (
         select md5(string_agg(file_name || ':' || object_size || ':' || object_modified_at, ',' order by file_name))
+        from ({{ ses_object_versions(location, setting_name) }}) as object_versions
+    )
+{%- endmacro %}
+
+{% macro spark__ses_files_version(location, setting_name) -%}
+    (
+        select md5(array_join(array_sort(collect_list(concat_ws(':', file_name, object_size, object_modified_at))), ','))
         from ({{ ses_object_versions(location, setting_name) }}) as object_versions
     )
 {%- endmacro %}
@@ -327,6 +757,79 @@
     ) as send_log
 {%- endmacro %}
 
+{#- The same on Spark: CSV through its csv source (header, every column a
+    string; quotes doubled inside quotes and line breaks inside them, as
+    DuckDB reads them), both through a temporary view that is described
+    while the model compiles. -#}
+{% macro spark__ses_read_requests(location) -%}
+    {%- set path = location | string -%}
+    {%- set file_column_types = {} -%}
+    {%- if execute -%}
+        {%- set empty_files = run_query(
+            'select file_name from (' ~ spark__ses_object_versions(path, 'ses_requests_path') ~ ') as send_log_files'
+            ~ ' where object_size = 0 order by file_name'
+        ).columns[0].values() -%}
+        {%- if empty_files | length > 0 -%}
+            {%- do exceptions.raise_compiler_error(
+                'ses_requests_path ' ~ empty_files[0] ~ ': the file is empty (0 bytes); a send log without requests'
+                ~ ' still has its header line, e.g. message_id,recipient,request_time,region'
+            ) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if path.lower().endswith('.parquet') -%}
+        {%- set reader = ses_spark_files_view(path, 'parquet') -%}
+    {%- else -%}
+        {%- set reader = ses_spark_files_view(
+            path, 'csv', {'header': 'true', 'inferSchema': 'false', 'multiLine': 'true', 'escape': '"'}
+        ) -%}
+    {%- endif -%}
+    {%- if execute -%}
+        {%- for row in run_query('describe ' ~ reader).rows -%}
+            {%- do file_column_types.update({row[0]: row[1]}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set columns = ses_requests_file_columns(path, file_column_types.keys() | list if execute else none) -%}
+    {%- set used_columns = [] -%}
+    {%- for column_name in columns.values() if column_name is not none -%}
+        {%- do used_columns.append(column_name.lower()) -%}
+    {%- endfor -%}
+    {%- set attribute_columns = [] -%}
+    {%- for column_name in file_column_types.keys() -%}
+        {%- if column_name.lower() not in used_columns -%}{%- do attribute_columns.append(column_name) -%}{%- endif -%}
+    {%- endfor -%}
+    {#- a time format applies to text; a Parquet timestamp is read as it is typed -#}
+    {%- set time_format = var('ses_requests_time_format', '') -%}
+    {%- if file_column_types.get(columns.request_time, 'string') != 'string' -%}
+        {%- set time_format = '' -%}
+    {%- endif -%}
+    select
+        message_id,
+        -- as the var ses_pii_mode keeps it, as the events' addresses are
+        {{ ses_mask_address('recipient') }} as recipient,  -- noqa: AL09
+        {{ ses_parse_timestamp('request_time_text', time_format or none) }} as request_time,
+        request_time_text,
+        region,
+        request_attributes
+    from (
+        select
+            cast({{ adapter.quote(columns.message_id) }} as string) as message_id,
+            cast({{ adapter.quote(columns.recipient) }} as string) as recipient,
+            nullif(trim(cast({{ adapter.quote(columns.request_time) }} as string)), '') as request_time_text,
+            {% if columns.region is not none -%}
+            nullif(trim(cast({{ adapter.quote(columns.region) }} as string)), '')
+            {%- else -%}
+            cast(null as string)
+            {%- endif %} as region,
+            {% if attribute_columns -%}
+            map(
+                {%- for column_name in attribute_columns %} {{ ses_string_literal(column_name) }}, cast({{ adapter.quote(column_name) }} as string){{ ',' if not loop.last }}{% endfor %} )
+            {%- else -%}
+            cast(null as map<string, string>)
+            {%- endif %} as request_attributes
+        from {{ reader }}
+    ) as send_log
+{%- endmacro %}
+
 
 {#- The configured events location as a glob: a glob as given, a folder as
     every file below it, a file as itself. A remote location (s3://) is
@@ -358,8 +861,17 @@
     from read_blob({{ ses_location_files(location, setting_name) }})
 {%- endmacro %}
 
+{#- Only metadata: binaryFile opens no file when its content is not read. -#}
+{% macro spark__ses_object_versions(location, setting_name) -%}
+    select
+        {{ ses_spark_file_name('path') }} as file_name,
+        length as object_size,
+        modificationTime as object_modified_at
+    from {{ ses_spark_files_view(location, 'binaryFile') }}
+{%- endmacro %}
 
-{#- The raw objects this run reads, as a SQL expression for ses_read_records:
+
+{#- The raw objects this run reads, for ses_read_records: a glob or a list of paths,
     the objects the location lists whose name, size and modification time
     `loaded_relation` has no record of (all of them on a full build), so an
     object written again, records appended, is read again (its records read
@@ -380,7 +892,7 @@
     {%- endif -%}
     {%- if not is_incremental() and not ses_is_remote(pattern) -%}
         {%- do log('ses_events_path: ' ~ object_count ~ ' new object(s) to read (full build)', info=true) -%}
-        {{ return(ses_string_literal(pattern)) }}
+        {{ return(pattern) }}
     {%- endif -%}
     {%- set new_objects_query -%}
         with new_versions as (
@@ -411,9 +923,7 @@
     {%- if new_objects.rows | length == 0 -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set literals = [] -%}
-    {%- for path in new_objects.columns[0].values() -%}{%- do literals.append(ses_string_literal(path)) -%}{%- endfor -%}
-    {{ return('[' ~ literals | join(', ') ~ ']') }}
+    {{ return(new_objects.columns[0].values() | list) }}
 {%- endmacro %}
 
 
@@ -438,7 +948,25 @@
 {%- endmacro %}
 
 
+{#- Texts as a DuckDB list of string literals: ['a', 'b']. -#}
+{% macro ses_string_list(texts) -%}
+    {%- set literals = [] -%}
+    {%- for text in texts -%}{%- do literals.append(ses_string_literal(text)) -%}{%- endfor -%}
+    {{ return('[' ~ literals | join(', ') ~ ']') }}
+{%- endmacro %}
+
+
 {#- A text as a single-quoted SQL string literal. -#}
 {% macro ses_string_literal(text) -%}
+    {{ return(adapter.dispatch('ses_string_literal', 'ses_analytics')(text)) }}
+{%- endmacro %}
+
+{% macro default__ses_string_literal(text) -%}
     '{{ text | string | replace("'", "''") }}'
+{%- endmacro %}
+
+{#- Spark reads a backslash in a literal as an escape, and '' as two
+    literals side by side. -#}
+{% macro spark__ses_string_literal(text) -%}
+    '{{ text | string | replace('\\', '\\\\') | replace("'", "\\'") }}'
 {%- endmacro %}

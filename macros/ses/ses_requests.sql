@@ -47,3 +47,22 @@
     {%- endfor -%}
     {{ return(found) }}
 {%- endmacro %}
+
+
+{#- How stg_internal__ses_requests is kept. A view reads the send log as it
+    is now; with ses_pii_mode hashed or redacted it is a table instead,
+    written masked, because a view would hand the file's raw addresses to
+    whoever queries it. -#}
+{% macro ses_requests_materialized() -%}
+    {{ return(adapter.dispatch('ses_requests_materialized', 'ses_analytics')()) }}
+{%- endmacro %}
+
+{% macro default__ses_requests_materialized() -%}
+    {{ return('view' if var('ses_pii_mode', 'raw') == 'raw' else 'table') }}
+{%- endmacro %}
+
+{#- Spark reads a file with options (a CSV header) only through a temporary
+    view, which no lasting view may name: a table, written each build. -#}
+{% macro spark__ses_requests_materialized() -%}
+    {{ return('table') }}
+{%- endmacro %}
