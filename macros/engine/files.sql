@@ -622,15 +622,15 @@
         {%- do escaped.append(modules.re.sub('([\\\\{}\\[\\]*?,])', '\\\\\\1', path)) -%}
     {%- endfor -%}
     {%- if escaped | length == 1 -%}{{ return(escaped[0]) }}{%- endif -%}
-    {%- set prefix = escaped[0][:escaped[0].rfind('/') + 1] -%}
+    {%- set common = namespace(folder=escaped[0][:escaped[0].rfind('/') + 1]) -%}
     {%- for path in escaped -%}
-        {%- for _ in range(prefix | length) if not path.startswith(prefix) -%}
-            {%- set prefix = prefix[:prefix[:-1].rfind('/') + 1] -%}
+        {%- for _ in range(common.folder | length) if not path.startswith(common.folder) -%}
+            {%- set common.folder = common.folder[:common.folder[:-1].rfind('/') + 1] -%}
         {%- endfor -%}
     {%- endfor -%}
     {%- set rests = [] -%}
-    {%- for path in escaped -%}{%- do rests.append(path[prefix | length:]) -%}{%- endfor -%}
-    {{ return(prefix ~ '{' ~ rests | join(',') ~ '}') }}
+    {%- for path in escaped -%}{%- do rests.append(path[common.folder | length:]) -%}{%- endfor -%}
+    {{ return(common.folder ~ '{' ~ rests | join(',') ~ '}') }}
 {%- endmacro %}
 
 
@@ -715,20 +715,8 @@
             {%- do file_column_types.update({row[0]: row[1]}) -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- set columns = ses_requests_file_columns(path, file_column_types.keys() | list if execute else none) -%}
-    {%- set used_columns = [] -%}
-    {%- for column_name in columns.values() if column_name is not none -%}
-        {%- do used_columns.append(column_name.lower()) -%}
-    {%- endfor -%}
-    {%- set attribute_columns = [] -%}
-    {%- for column_name in file_column_types.keys() -%}
-        {%- if column_name.lower() not in used_columns -%}{%- do attribute_columns.append(column_name) -%}{%- endif -%}
-    {%- endfor -%}
-    {#- a time format applies to text; a Parquet timestamp is read as it is typed -#}
-    {%- set time_format = var('ses_requests_time_format', '') -%}
-    {%- if file_column_types.get(columns.request_time, 'VARCHAR') != 'VARCHAR' -%}
-        {%- set time_format = '' -%}
-    {%- endif -%}
+    {%- set layout = ses_requests_layout(path, file_column_types if execute else none, 'VARCHAR') -%}
+    {%- set columns, attribute_columns, time_format = layout.columns, layout.attribute_columns, layout.time_format -%}
     select
         message_id,
         -- as the var ses_pii_mode keeps it, as the events' addresses are
@@ -788,20 +776,8 @@
             {%- do file_column_types.update({row[0]: row[1]}) -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- set columns = ses_requests_file_columns(path, file_column_types.keys() | list if execute else none) -%}
-    {%- set used_columns = [] -%}
-    {%- for column_name in columns.values() if column_name is not none -%}
-        {%- do used_columns.append(column_name.lower()) -%}
-    {%- endfor -%}
-    {%- set attribute_columns = [] -%}
-    {%- for column_name in file_column_types.keys() -%}
-        {%- if column_name.lower() not in used_columns -%}{%- do attribute_columns.append(column_name) -%}{%- endif -%}
-    {%- endfor -%}
-    {#- a time format applies to text; a Parquet timestamp is read as it is typed -#}
-    {%- set time_format = var('ses_requests_time_format', '') -%}
-    {%- if file_column_types.get(columns.request_time, 'string') != 'string' -%}
-        {%- set time_format = '' -%}
-    {%- endif -%}
+    {%- set layout = ses_requests_layout(path, file_column_types if execute else none, 'string') -%}
+    {%- set columns, attribute_columns, time_format = layout.columns, layout.attribute_columns, layout.time_format -%}
     select
         message_id,
         -- as the var ses_pii_mode keeps it, as the events' addresses are

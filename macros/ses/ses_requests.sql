@@ -49,6 +49,31 @@
 {%- endmacro %}
 
 
+{#- What a select of the send log needs, given the file's columns and their
+    types (`file_column_types`, none while dbt parses): `columns`, the
+    file's column for each of the project's (ses_requests_file_columns);
+    `attribute_columns`, every further one, for request_attributes; and
+    `time_format`, the ses_requests_time_format var, or empty when
+    request_time is not text (`text_type`, the engine's name for it): a
+    Parquet timestamp is read as it is typed. -#}
+{% macro ses_requests_layout(location, file_column_types, text_type) -%}
+    {%- set columns = ses_requests_file_columns(location, file_column_types.keys() | list if file_column_types is not none else none) -%}
+    {%- set used_columns = [] -%}
+    {%- for column_name in columns.values() if column_name is not none -%}
+        {%- do used_columns.append(column_name.lower()) -%}
+    {%- endfor -%}
+    {%- set attribute_columns = [] -%}
+    {%- for column_name in (file_column_types or {}).keys() if column_name.lower() not in used_columns -%}
+        {%- do attribute_columns.append(column_name) -%}
+    {%- endfor -%}
+    {%- set time_format = var('ses_requests_time_format', '') -%}
+    {%- if (file_column_types or {}).get(columns.request_time, text_type) != text_type -%}
+        {%- set time_format = '' -%}
+    {%- endif -%}
+    {{ return({'columns': columns, 'attribute_columns': attribute_columns, 'time_format': time_format}) }}
+{%- endmacro %}
+
+
 {#- How stg_internal__ses_requests is kept. A view reads the send log as it
     is now; with ses_pii_mode hashed or redacted it is a table instead,
     written masked, because a view would hand the file's raw addresses to
