@@ -199,7 +199,10 @@
     why, from the bytes). Hadoop picks the codec by the exact suffix, so an
     object named `.GZ` reads as object_corrupt_gzip here. Paths come back as
     URIs (file:/..., the text source's percent-encoded), named as DuckDB
-    names them. The JSON-aware scan is ses_spark_split_json_text. -#}
+    names them; modification times are Hadoop's, to the millisecond. Spark
+    lists no file of 0 bytes, so an empty object, one row with no record on
+    DuckDB, is not seen here. The JSON-aware scan is
+    ses_spark_split_json_text. -#}
 {% macro spark__ses_read_records(objects) -%}
     {%- set object_boundary = "r'\\}[ \\t\\r\\n]*\\{'" -%}
     {%- set continuation = "r'^([ \\t]+[^ \\t\\r]|[\\[\\]}\"])'" -%}
@@ -748,22 +751,11 @@
 {#- The same on Spark: CSV through its csv source (header, every column a
     string; quotes doubled inside quotes and line breaks inside them, as
     DuckDB reads them), both through a temporary view that is described
-    while the model compiles. -#}
+    while the model compiles. The empty-file error names the location:
+    Spark lists no file of 0 bytes. -#}
 {% macro spark__ses_read_requests(location) -%}
     {%- set path = location | string -%}
     {%- set file_column_types = {} -%}
-    {%- if execute -%}
-        {%- set empty_files = run_query(
-            'select file_name from (' ~ spark__ses_object_versions(path, 'ses_requests_path') ~ ') as send_log_files'
-            ~ ' where object_size = 0 order by file_name'
-        ).columns[0].values() -%}
-        {%- if empty_files | length > 0 -%}
-            {%- do exceptions.raise_compiler_error(
-                'ses_requests_path ' ~ empty_files[0] ~ ': the file is empty (0 bytes); a send log without requests'
-                ~ ' still has its header line, e.g. message_id,recipient,request_time,region'
-            ) -%}
-        {%- endif -%}
-    {%- endif -%}
     {%- if path.lower().endswith('.parquet') -%}
         {%- set reader = ses_spark_files_view(path, 'parquet') -%}
     {%- else -%}
@@ -775,6 +767,13 @@
         {%- for row in run_query('describe ' ~ reader).rows -%}
             {%- do file_column_types.update({row[0]: row[1]}) -%}
         {%- endfor -%}
+        {#- Spark lists no file of 0 bytes: an empty send log shows as one without columns -#}
+        {%- if not file_column_types -%}
+            {%- do exceptions.raise_compiler_error(
+                'ses_requests_path ' ~ path ~ ': the file is empty (0 bytes); a send log without requests'
+                ~ ' still has its header line, e.g. message_id,recipient,request_time,region'
+            ) -%}
+        {%- endif -%}
     {%- endif -%}
     {%- set layout = ses_requests_layout(path, file_column_types if execute else none, 'string') -%}
     {%- set columns, attribute_columns, time_format = layout.columns, layout.attribute_columns, layout.time_format -%}
