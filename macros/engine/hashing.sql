@@ -21,6 +21,46 @@
 {%- endmacro %}
 
 
+{#- The type ses_hash128 gives. -#}
+{% macro ses_hash128_type() -%}
+    {{ return(adapter.dispatch('ses_hash128_type', 'ses_analytics')()) }}
+{%- endmacro %}
+
+{% macro default__ses_hash128_type() -%}
+    uhugeint
+{%- endmacro %}
+
+{% macro spark__ses_hash128_type() -%}
+    string
+{%- endmacro %}
+
+
+{#- An aggregate: the sum of the rows' ses_hash of `expressions`, as text. A
+    sum ignores the rows' order, so it tells whether a group's content
+    changed. -#}
+{% macro ses_hash_sum(expressions) -%}
+    {{ return(adapter.dispatch('ses_hash_sum', 'ses_analytics')(expressions)) }}
+{%- endmacro %}
+
+{% macro default__ses_hash_sum(expressions) -%}
+    cast(
+        sum({{ ses_hash(expressions) }})
+        as {{ dbt.type_string() }}
+    )
+{%- endmacro %}
+
+{#- Spark hashes no map (the send log's request_attributes): the expressions
+    are hashed as one JSON text. A sum of 64-bit hashes overflows a bigint,
+    an error in Spark's ANSI mode: summed as decimals. -#}
+{% macro spark__ses_hash_sum(expressions) -%}
+    {%- set fields = [] -%}
+    {%- for expression in expressions -%}
+        {%- do fields.append("'" ~ loop.index ~ "', " ~ expression) -%}
+    {%- endfor -%}
+    cast(sum(cast({{ ses_hash(['to_json(named_struct(' ~ fields | join(', ') ~ '))']) }} as decimal(38, 0))) as string)
+{%- endmacro %}
+
+
 {#- A 64-bit hash of one or more expressions together: for telling whether a
     text or a row changed, never as an identity on its own. -#}
 {% macro ses_hash(expressions) -%}

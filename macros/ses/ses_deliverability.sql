@@ -4,7 +4,8 @@
     (a display name and angle brackets around the address are allowed, as in
     mail.source); null when there is none. -#}
 {% macro ses_email_domain(address) -%}
-    nullif(lower(regexp_extract({{ address }}, '@([^@<>\s]+)>?\s*$', 1)), '')
+    {#- through ses_string_literal: Spark reads a backslash in a literal as an escape -#}
+    nullif(lower(regexp_extract({{ address }}, {{ ses_string_literal('@([^@<>\\s]+)>?\\s*$') }}, 1)), '')
 {%- endmacro %}
 
 

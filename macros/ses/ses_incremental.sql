@@ -92,7 +92,7 @@
             where is_removed and loaded_at > {{ ses_watermark(this) }}
         {%- endset -%}
         {%- if run_query(removed_messages ~ ' limit 1').rows | length > 0 -%}
-            delete from {{ this }} where message_id in ({{ removed_messages }})
+            {{ ses_delete_rows(this, 'message_id in (' ~ removed_messages ~ ')') }}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
@@ -154,7 +154,7 @@
     transaction. -#}
 {% macro ses_delete_rows_to_rebuild() -%}
     {%- if execute and is_incremental() and ses_must_rebuild() -%}
-        delete from {{ this }}
+        {{ ses_delete_rows(this) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -168,4 +168,91 @@
 
 {% macro ses_rebuild_filter() -%}
     {{ 'true' if ses_must_rebuild() else 'false' }}
+{%- endmacro %}
+
+
+{#- Deleting rows, where engines differ: the statement that deletes the rows
+    of `relation` meeting `condition` (every row without one), for a hook to
+    run. -#}
+{% macro ses_delete_rows(relation, condition=none) -%}
+    {{ return(adapter.dispatch('ses_delete_rows', 'ses_analytics')(relation, condition)) }}
+{%- endmacro %}
+
+{% macro default__ses_delete_rows(relation, condition=none) -%}
+    delete from {{ relation }}{{ ' where ' ~ condition if condition is not none }}
+{%- endmacro %}
+
+{#- Spark deletes no row of a Parquet table: it empties one (truncate), or
+    writes it again without those rows (ses_spark_rewrite_table, which runs
+    while the hook renders; the statement left for the hook drops its
+    helper table). -#}
+{% macro spark__ses_delete_rows(relation, condition=none) -%}
+    {%- if condition is none -%}
+        truncate table {{ relation }}
+    {%- else -%}
+        {{ ses_spark_rewrite_table(relation, 'not coalesce(' ~ condition ~ ', false)') }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Writes a Spark table again with its rows meeting `kept_rows_condition`
+    (over the table's columns, its alias kept_rows), followed by the rows of
+    `added_rows` (a relation with the same columns), when given. Spark cannot
+    overwrite a table a query is reading, so the new content is first written
+    to a helper table beside it (<name>__ses_rewrite), then copied over the
+    table. Runs the statements itself, as it renders; returns the one that
+    drops the helper, for the caller to run last. -#}
+{% macro ses_spark_rewrite_table(relation, kept_rows_condition, added_rows=none) -%}
+    {%- set helper = relation.incorporate(path={'identifier': relation.identifier ~ '__ses_rewrite'}) -%}
+    {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='quoted') | join(', ') -%}
+    {%- do run_query('drop table if exists ' ~ helper) -%}
+    {%- set new_content -%}
+        create table {{ helper }} using parquet as
+        select {{ columns }} from {{ relation }} as kept_rows
+        where {{ kept_rows_condition }}
+        {%- if added_rows is not none %}
+        union all
+        select {{ columns }} from {{ added_rows }}
+        {%- endif %}
+    {%- endset -%}
+    {%- do run_query(new_content) -%}
+    {%- do run_query('insert overwrite table ' ~ relation ~ ' select ' ~ columns ~ ' from ' ~ helper) -%}
+    {{ return('drop table if exists ' ~ helper) }}
+{%- endmacro %}
+
+
+{#- dbt-spark's incremental strategies, with delete+insert added for tables
+    of any file format (dbt-spark itself has it for none: merge needs Delta,
+    Iceberg or Hudi). The models that rebuild messages use it, as on DuckDB.
+    These override dbt-spark's macros of the same name; every other strategy
+    is left to them. -#}
+{% macro dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format) -%}
+    {%- if raw_strategy == 'delete+insert' -%}
+        {{ return(raw_strategy) }}
+    {%- endif -%}
+    {{ return(dbt.dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format)) }}
+{%- endmacro %}
+
+{#- delete+insert: the table written again with its rows whose unique_key is
+    not among the new rows', then the new rows (`source`, the temporary view
+    of the model's query). -#}
+{% macro dbt_spark_get_incremental_sql(strategy, source, target, existing, unique_key, incremental_predicates) -%}
+    {%- if strategy != 'delete+insert' -%}
+        {{ return(dbt.dbt_spark_get_incremental_sql(
+            strategy, source, target, existing, unique_key, incremental_predicates
+        )) }}
+    {%- endif -%}
+    {%- if not unique_key or incremental_predicates -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ ': delete+insert on Spark needs a unique_key and takes no incremental_predicates'
+        ) }}
+    {%- endif -%}
+    {%- set key_columns = [unique_key] if unique_key is string else unique_key -%}
+    {%- set key_matches = [] -%}
+    {%- for key_column in key_columns -%}
+        {%- do key_matches.append('new_rows.' ~ key_column ~ ' = kept_rows.' ~ key_column) -%}
+    {%- endfor -%}
+    {%- set kept_rows_condition = 'not exists (select 1 from ' ~ source ~ ' as new_rows where '
+        ~ key_matches | join(' and ') ~ ')' -%}
+    {{ return(ses_spark_rewrite_table(target, kept_rows_condition, source)) }}
 {%- endmacro %}

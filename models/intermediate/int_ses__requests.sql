@@ -58,10 +58,7 @@ message_hashes as (
     -- a sum of row hashes ignores row order, so only content counts
     select
         message_id,
-        cast(
-            sum({{ ses_hash(request_columns) }})
-            as {{ dbt.type_string() }}
-        ) as request_hash
+        {{ ses_hash_sum(request_columns) }} as request_hash
     from requests
     group by message_id
 

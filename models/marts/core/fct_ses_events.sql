@@ -24,11 +24,11 @@ with
 )[0] %}
 {%- set class_fields = classification.get(event_type.event_class, {}) %}
 {%- if recipients_field is none %}
-    {%- set recipients = 'cast([] as ' ~ dbt.type_string() ~ '[])' %}
+    {%- set recipients = ses_empty_list(dbt.type_string()) %}
 {%- elif recipients_field.type == 'struct_list' %}
-    {%- set recipients = 'coalesce(' ~ ses_list_field(recipients_field.name, 'email_address') ~ ', [])' %}
+    {%- set recipients = 'coalesce(' ~ ses_list_field(recipients_field.name, 'email_address') ~ ', ' ~ ses_empty_list() ~ ')' %}
 {%- else %}
-    {%- set recipients = 'coalesce(' ~ recipients_field.name ~ ', [])' %}
+    {%- set recipients = 'coalesce(' ~ recipients_field.name ~ ', ' ~ ses_empty_list() ~ ')' %}
 {%- endif %}
 
 {{ event_type.plural }} as (

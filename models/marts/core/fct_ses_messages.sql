@@ -76,7 +76,7 @@ request_totals as (
         min(region) as region,
         min(request_time) as request_time,
         count(distinct recipient) as requested_recipient_count,
-        min_by(request_attributes, (request_time, recipient)) as request_attributes
+        {{ ses_min_by('request_attributes', ['request_time', 'recipient']) }} as request_attributes
     from requests
     group by message_id
 
@@ -92,7 +92,8 @@ event_totals as (
         max(event_at) as last_event_at,
         -- the Send carries the fullest mail object (other events may lack
         -- headers): mail attributes come from it, else from the earliest event
-        min_by(event_id, (case when event_class = 'send' then 0 else 1 end, event_at, event_id)) as mail_event_id,
+        {{ ses_min_by('event_id', ["case when event_class = 'send' then 0 else 1 end", 'event_at', 'event_id']) }}
+            as mail_event_id,
         {{ ses_ordered_list_agg('event_class', step_order) }} as event_classes_in_order
     from events
     group by message_id

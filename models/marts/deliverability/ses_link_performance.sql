@@ -24,7 +24,7 @@ final as (
 
     select
         link_without_tracking as link,
-        link_tags,
+        {{ ses_grouped_map(ses_map_group_key('link_tags')) }} as link_tags,
         array_sort(array_agg(distinct link)) as original_links,
         count(*) as count_clicks,
         count(distinct message_id) as count_clicked_messages,
@@ -34,7 +34,7 @@ final as (
         max(event_at) as last_clicked_at,
         {{ ses_rebuild_columns() }}
     from clicks
-    group by link_without_tracking, link_tags
+    group by link_without_tracking, {{ ses_map_group_key('link_tags') }}
 
 )
 

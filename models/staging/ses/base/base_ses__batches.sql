@@ -75,7 +75,7 @@ batch_redeliveries as (
     select
         loaded_at,
         count(*) as count_redeliveries,
-        array_agg(raw_record_id order by raw_record_id) as redelivered_record_ids
+        {{ ses_ordered_list_agg('raw_record_id', ['raw_record_id']) }} as redelivered_record_ids
     from redeliveries
     group by loaded_at
 
@@ -103,7 +103,8 @@ final as (
         - coalesce(batch_redeliveries.count_redeliveries, 0) as count_events,
         coalesce(batch_redeliveries.count_redeliveries, 0) as count_redeliveries,
         batch_records.count_rejected,
-        coalesce(batch_redeliveries.redelivered_record_ids, cast([] as uhugeint[])) as redelivered_record_ids
+        coalesce(batch_redeliveries.redelivered_record_ids, {{ ses_empty_list(ses_hash128_type()) }})
+            as redelivered_record_ids
     from batch_records
     left join batch_redeliveries
         on batch_records.loaded_at = batch_redeliveries.loaded_at
