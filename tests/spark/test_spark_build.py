@@ -70,11 +70,13 @@ def duckdb_build(work_dir: Path, events: Path, requests: Path):
 def normalized(value):
     """A value in a form both engines' Parquet and DuckDB's own types agree
     on: times in UTC without zone, numbers as floats to 9 digits, lists as
-    tuples, structs and maps as sorted pairs."""
+    tuples, structs and maps as sorted pairs. Times are compared to the
+    millisecond: SES writes no finer, and Hadoop's file times (an object's
+    modified time on Spark) are milliseconds."""
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-        return value.isoformat()
+        return value.isoformat(timespec="milliseconds")
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, float, decimal.Decimal)):
