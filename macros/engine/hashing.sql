@@ -74,3 +74,19 @@
 {% macro spark__ses_hash(expressions) -%}
     xxhash64({{ expressions | join(', ') }})
 {%- endmacro %}
+
+
+{#- A struct column in a form the engine's hash takes: Spark's xxhash64
+    refuses a struct that holds a map (a click's link tags), so it hashes
+    the struct's JSON. -#}
+{% macro ses_hashable_struct(struct_column) -%}
+    {{ return(adapter.dispatch('ses_hashable_struct', 'ses_analytics')(struct_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_hashable_struct(struct_column) -%}
+    {{ struct_column }}
+{%- endmacro %}
+
+{% macro spark__ses_hashable_struct(struct_column) -%}
+    to_json({{ struct_column }})
+{%- endmacro %}

@@ -1,8 +1,8 @@
 {#- JSON, where engines differ: the one parse of each record into typed
     structs, and the few helpers around it. Field lists come from
-    macros/ses/ses_fields.sql; another engine implements these macros (e.g.
-    spark__ses_parse_json with from_json and a schema built from the same
-    fields) and the models stay as they are. -#}
+    macros/ses/ses_fields.sql. Spark's versions parse with from_json and a
+    schema built from the same fields, and read single values as VARIANT
+    (try_parse_json, variant_get); the models stay as they are. -#}
 
 {#- Parse JSON text once into a struct holding every listed field, typed;
     null when the text is not valid JSON. Fields name their dotted path from
@@ -13,16 +13,10 @@
     {{ return(adapter.dispatch('ses_parse_json', 'ses_analytics')(text_column, fields)) }}
 {%- endmacro %}
 
-{% macro default__ses_parse_json(text_column, fields) -%}
-    {%- set json_types = {
-        'varchar': 'VARCHAR',
-        'bigint': 'BIGINT',
-        'boolean': 'BOOLEAN',
-        'timestamp': 'VARCHAR',
-        'varchar_list': ['VARCHAR'],
-        'string_list_map': 'MAP(VARCHAR, VARCHAR[])',
-        'json': 'JSON',
-    } -%}
+{#- The nested shape of `fields` (dotted JSON paths): a dict per object,
+    a list of one dict for an array of objects, else the engine's type name
+    from `json_types` (keyed by the field types of ses_fields.sql). -#}
+{% macro ses_json_shape(fields, json_types) -%}
     {%- set shape = {} -%}
     {%- for field in fields -%}
         {%- set keys = field.json.split('.') -%}
@@ -39,6 +33,19 @@
             {%- do parent.node.update({keys[-1]: json_types[field.type]}) -%}
         {%- endif -%}
     {%- endfor -%}
+    {{ return(shape) }}
+{%- endmacro %}
+
+{% macro default__ses_parse_json(text_column, fields) -%}
+    {%- set shape = ses_json_shape(fields, {
+        'varchar': 'VARCHAR',
+        'bigint': 'BIGINT',
+        'boolean': 'BOOLEAN',
+        'timestamp': 'VARCHAR',
+        'varchar_list': ['VARCHAR'],
+        'string_list_map': 'MAP(VARCHAR, VARCHAR[])',
+        'json': 'JSON',
+    }) -%}
     {#- Text that is not JSON must give null, not fail the batch. try() alone
         would do, but on an error DuckDB re-runs the whole vector (2,048 rows)
         row by row, and with bad records scattered through the data that is
@@ -53,6 +60,42 @@
     end
 {%- endmacro %}
 
+{#- Spark: from_json with a DDL schema of the same shape. from_json gives a
+    struct of nulls, not null, for text that is not JSON and for the JSON
+    literal null, so the text is checked with try_parse_json first (the
+    same null as DuckDB's for both; any other JSON value parses, as there). -#}
+{% macro spark__ses_parse_json(text_column, fields) -%}
+    {%- set shape = ses_json_shape(fields, {
+        'varchar': 'string',
+        'bigint': 'bigint',
+        'boolean': 'boolean',
+        'timestamp': 'string',
+        'varchar_list': ['string'],
+        'string_list_map': 'map<string, array<string>>',
+        'json': 'string',
+    }) -%}
+    case
+        when try_parse_json({{ text_column }}) is not null and not is_variant_null(try_parse_json({{ text_column }}))
+            then from_json({{ text_column }}, {{ ses_string_literal(ses_spark_ddl_type(shape)) }})
+    end
+{%- endmacro %}
+
+{#- A shape made by ses_json_shape as a Spark DDL type: struct<...> for a
+    dict, array<...> for a list, the type name otherwise. -#}
+{% macro ses_spark_ddl_type(shape) -%}
+    {%- if shape is mapping -%}
+        {%- set members = [] -%}
+        {%- for key, member in shape.items() -%}
+            {%- do members.append('`' ~ key ~ '`: ' ~ ses_spark_ddl_type(member)) -%}
+        {%- endfor -%}
+        {{ return('struct<' ~ members | join(', ') ~ '>') }}
+    {%- elif shape is string -%}
+        {{ return(shape) }}
+    {%- else -%}
+        {{ return('array<' ~ ses_spark_ddl_type(shape[0]) ~ '>') }}
+    {%- endif -%}
+{%- endmacro %}
+
 
 {#- Whether a text is one valid JSON document. Only asked of the few records
     the parse returned null for, to tell text that is not JSON from the JSON
@@ -63,6 +106,10 @@
 
 {% macro default__ses_is_valid_json(text_column) -%}
     json_valid({{ text_column }})
+{%- endmacro %}
+
+{% macro spark__ses_is_valid_json(text_column) -%}
+    try_parse_json({{ text_column }}) is not null
 {%- endmacro %}
 
 
@@ -76,6 +123,18 @@
 
 {% macro default__ses_json_key_text(text_column, key) -%}
     json_extract_string({{ text_column }}, '$."{{ key }}"')
+{%- endmacro %}
+
+{% macro spark__ses_json_key_text(text_column, key) -%}
+    get_json_object({{ text_column }}, {{ ses_string_literal('$' ~ ses_spark_json_path_steps([key])) }})
+{%- endmacro %}
+
+{#- The steps of a Spark JSON path to a key path, each key bracketed
+    (['key']) so that any character but a quote may appear in it. -#}
+{% macro ses_spark_json_path_steps(keys) -%}
+    {%- set steps = [] -%}
+    {%- for key in keys -%}{%- do steps.append("['" ~ key ~ "']") -%}{%- endfor -%}
+    {{ return(steps | join('')) }}
 {%- endmacro %}
 
 
@@ -96,6 +155,10 @@
     json_extract_string({{ tags_json }}, '$."{{ tag_key }}"[0]')
 {%- endmacro %}
 
+{% macro spark__ses_tag_value(tags_json, tag_key) -%}
+    get_json_object({{ tags_json }}, {{ ses_string_literal('$' ~ ses_spark_json_path_steps([tag_key]) ~ '[0]') }})
+{%- endmacro %}
+
 
 {#- A parsed array of objects with each element's fields renamed from their
     JSON keys to snake_case (`fields` as in ses_fields.sql). -#}
@@ -106,6 +169,11 @@
 {% macro default__ses_rename_struct_list(list_column, fields) -%}
     list_transform({{ list_column }}, lambda element: {
         {%- for field in fields %} '{{ field[0] }}': element.{{ adapter.quote(field[1]) }}{{ ',' if not loop.last }}{% endfor %} })
+{%- endmacro %}
+
+{% macro spark__ses_rename_struct_list(list_column, fields) -%}
+    transform({{ list_column }}, element -> named_struct(
+        {%- for field in fields %}'{{ field[0] }}', element.{{ adapter.quote(field[1]) }}{{ ', ' if not loop.last }}{% endfor %}))
 {%- endmacro %}
 
 
@@ -120,6 +188,11 @@
     json_extract({{ text_column }}, '$.{% for key in json_path.split('.') %}"{{ key }}"{{ '.' if not loop.last }}{% endfor %}')
 {%- endmacro %}
 
+{#- Spark: the value as a VARIANT. -#}
+{% macro spark__ses_json_value(text_column, json_path) -%}
+    try_variant_get(try_parse_json({{ text_column }}), {{ ses_string_literal('$' ~ ses_spark_json_path_steps(json_path.split('.'))) }})
+{%- endmacro %}
+
 
 {#- The JSON type of a JSON value (ARRAY, OBJECT, VARCHAR, BIGINT, UBIGINT,
     DOUBLE, BOOLEAN, NULL). -#}
@@ -129,6 +202,22 @@
 
 {% macro default__ses_json_type(json_column) -%}
     json_type({{ json_column }})
+{%- endmacro %}
+
+{#- Spark: a VARIANT's type named as DuckDB's json_type names it (an
+    integer is UBIGINT unless negative, any other number DOUBLE). -#}
+{% macro spark__ses_json_type(json_column) -%}
+    case
+        when {{ json_column }} is null then null
+        when schema_of_variant({{ json_column }}) like 'OBJECT%' then 'OBJECT'
+        when schema_of_variant({{ json_column }}) like 'ARRAY%' then 'ARRAY'
+        when schema_of_variant({{ json_column }}) = 'STRING' then 'VARCHAR'
+        when schema_of_variant({{ json_column }}) = 'VOID' then 'NULL'
+        when schema_of_variant({{ json_column }}) = 'BOOLEAN' then 'BOOLEAN'
+        when schema_of_variant({{ json_column }}) in ('TINYINT', 'SMALLINT', 'INT', 'BIGINT')
+            then case when variant_get({{ json_column }}, '$', 'bigint') < 0 then 'BIGINT' else 'UBIGINT' end
+        else 'DOUBLE'
+    end
 {%- endmacro %}
 
 
@@ -153,6 +242,25 @@
         case
             when json_type({{ json_column }}) = 'OBJECT'
                 then [{{ ses_parse_json('cast(' ~ json_column ~ ' as varchar)', element_fields) }}]
+        end
+    {%- else -%}
+        null
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__ses_json_obvious_reading(json_column, field) -%}
+    {%- if field.type == 'varchar' -%}
+        case when {{ ses_json_type(json_column) }} = 'VARCHAR' then variant_get({{ json_column }}, '$', 'string') end
+    {%- elif field.type == 'varchar_list' -%}
+        case when {{ ses_json_type(json_column) }} = 'VARCHAR' then array(variant_get({{ json_column }}, '$', 'string')) end
+    {%- elif field.type == 'struct_list' -%}
+        {%- set element_fields = [] -%}
+        {%- for element_field in field.fields -%}
+            {%- do element_fields.append({'json': element_field[1], 'type': element_field[2]}) -%}
+        {%- endfor -%}
+        case
+            when {{ ses_json_type(json_column) }} = 'OBJECT'
+                then array({{ ses_parse_json('to_json(' ~ json_column ~ ')', element_fields) }})
         end
     {%- else -%}
         null
@@ -184,6 +292,38 @@
     end
 {%- endmacro %}
 
+{#- Spark has no struct_update: the container is built again, key by key
+    (its keys from the field list it was parsed with). -#}
+{% macro spark__ses_refit_container(container, required_fields) -%}
+    {%- set container_fields = namespace(list=ses_mail_fields() if container == 'record_mail' else []) -%}
+    {%- for event_type in ses_event_types() if ses_type_object_column(event_type.event_class) == container -%}
+        {%- set container_fields.list = ses_type_object_parsed_fields(event_type) -%}
+    {%- endfor -%}
+    {%- set refitted = {} -%}
+    {%- for required in required_fields -%}
+        {%- do refitted.update({required.field.json: required}) -%}
+    {%- endfor -%}
+    {%- set keys = [] -%}
+    {%- for field in container_fields.list if field.json.split('.')[0] not in keys -%}
+        {%- do keys.append(field.json.split('.')[0]) -%}
+    {%- endfor -%}
+    case
+        when {{ container }} is null
+            {%- for required in required_fields %} or {{ required.unfit_column }} is null{% endfor %}
+            then {{ container }}
+        else named_struct(
+            {%- for key in keys %}
+            '{{ key }}',
+            {%- if key in refitted %} coalesce(
+                {{ ses_struct_field(container, key) }},
+                {{ ses_json_obvious_reading(refitted[key].unfit_column, refitted[key].field) }}
+            )
+            {%- else %} {{ ses_struct_field(container, key) }}{% endif %}{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
+    end
+{%- endmacro %}
+
 
 {#- The required fields of a record whose value as written did not fit its
     type, as a map from the field's JSON path to the JSON type SES wrote
@@ -208,4 +348,20 @@
         ], lambda entry: entry is not null)
     {%- endset -%}
     case when len({{ entries }}) > 0 then map_from_entries({{ entries }}) end
+{%- endmacro %}
+
+{% macro spark__ses_unfit_values(required_fields) -%}
+    {%- set entries -%}
+        filter(array(
+            {%- for required in required_fields %}
+            case
+                when {{ ses_json_type(required.unfit_column) }} not in (
+                    {%- for json_type in required.get('fitting_json_types', ['NULL']) %}'{{ json_type }}'{{ ', ' if not loop.last }}{% endfor -%}
+                )
+                    then named_struct('key', '{{ required.path }}', 'value', {{ ses_json_type(required.unfit_column) }})
+            end{{ ',' if not loop.last }}
+            {%- endfor %}
+        ), entry -> entry is not null)
+    {%- endset -%}
+    case when size({{ entries }}) > 0 then map_from_entries({{ entries }}) end
 {%- endmacro %}

@@ -39,13 +39,15 @@
 
 
 {#- A class's type object as parsed; when an export wrote it as a JSON string
-    it parses as an object with no field set, and is parsed from the string
-    instead (rare, so the second parse costs nothing in practice). -#}
+    it is parsed from the string instead (rare, so the second parse costs
+    nothing in practice). A string parses as an object with no field set
+    on DuckDB and as null on Spark: both are read again, for the event's own
+    class only. -#}
 {% macro ses_type_object_from_string(event_type) -%}
     {%- set parsed = 'record_' ~ event_type.event_class -%}
     {%- set fields = ses_type_object_parsed_fields(event_type) -%}
     case
-        when {{ parsed }} is not null
+        when event_class = '{{ event_type.event_class }}'
             {%- for field in fields %} and {{ ses_struct_field(parsed, field.json) }} is null{% endfor %}
             then {{ ses_parse_json(ses_json_key_text('ses_record_text', event_type.details_key), fields) }}
         else {{ parsed }}
@@ -132,9 +134,9 @@
     record (its type, mail, and every type object), so white space, key
     order and the envelope do not change it. See DECISIONLOG.md. -#}
 {% macro ses_event_id(event_types) -%}
-    {%- set content = ['ses_event_type', 'record_mail'] -%}
+    {%- set content = ['ses_event_type', ses_hashable_struct('record_mail')] -%}
     {%- for event_type in event_types -%}
-        {%- do content.append(ses_type_object_column(event_type.event_class)) -%}
+        {%- do content.append(ses_hashable_struct(ses_type_object_column(event_type.event_class))) -%}
     {%- endfor -%}
     {{ ses_hash128(['message_id'], content) }}
 {%- endmacro %}

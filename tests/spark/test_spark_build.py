@@ -4,7 +4,8 @@ as a DuckDB build, every table must hold the same rows, and an incremental
 Spark run after new objects must equal a full one.
 
 The Spark tables are read back from their Parquet files with DuckDB, so both
-sides are compared by the same code. Hashes (record_hash, raw_record_id,
+sides are compared by the same code; Spark's views (SQL in its metastore)
+are first written to Parquet by spark_views_to_parquet.py. Hashes (record_hash, raw_record_id,
 event_id, ...) are engine-specific by design (DuckDB's hash and uhugeint ids,
 Spark's xxhash64 and hex-string ids) and are left out, with the text columns
 that hold hashes, as is loaded_at (each build's own start); every other
@@ -18,6 +19,7 @@ import datetime
 import decimal
 import math
 import os
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,11 +37,15 @@ from conftest import (
     objects_in_arrival_order,
     DbtBuild,
     run_dbt,
+    write_objects,
 )
+from e2e.test_bad_input import EVENTS, ODD_OBJECTS, REJECTIONS
 
 pytestmark = pytest.mark.spark
 
 SPARK_DBT = PROJECT_DIR / ".venv-spark" / "bin" / "dbt"
+SPARK_PYTHON = SPARK_DBT.with_name("python")
+VIEWS_TO_PARQUET = Path(__file__).with_name("spark_views_to_parquet.py")
 GENERATED_MESSAGES = 300
 GENERATED_SEED = 23
 # DuckDB types whose values are engine-specific hashes.
@@ -53,19 +59,38 @@ BUILD_STAMP_COLUMNS = {"loaded_at"}
 
 @dataclass
 class SparkBuild(DbtBuild):
-    """A dbt invocation on Spark: its tables are Parquet folders under warehouse."""
+    """A dbt invocation on Spark: its tables are Parquet folders under
+    warehouse, its views written to Parquet under views."""
 
     warehouse: Path
+    views: Path
+
+    def relation(self, table: str) -> str:
+        """A table or view of this build, for DuckDB to read."""
+        schema, name = table.split(".")
+        folder = next(
+            (root / f"{schema}.db" / name for root in (self.warehouse, self.views) if (root / f"{schema}.db" / name).exists()),
+            self.warehouse / f"{schema}.db" / name,
+        )
+        return f"read_parquet('{folder}/**/*.parquet', union_by_name = true)"
 
 
-def spark_build(work_dir: Path, events: Path, requests: Path) -> SparkBuild:
-    """dbt build --target spark on its own warehouse (and Derby metastore)."""
-    warehouse = work_dir / "warehouse"
+def spark_build(work_dir: Path, events: Path, requests: Path, export_views: bool = True) -> SparkBuild:
+    """dbt build --target spark on its own warehouse (and Derby metastore),
+    then its views written to Parquet."""
+    warehouse, views = work_dir / "warehouse", work_dir / "views"
     build = run_dbt(
         work_dir, "build", "--target", "spark", events_path=events, requests_path=requests,
         dbt_executable=SPARK_DBT, environment={"SES_SPARK_WAREHOUSE": str(warehouse)},
     )
-    return SparkBuild(build.database, build.returncode, build.output, warehouse)
+    returncode, output = build.returncode, build.output
+    if returncode == 0 and export_views:
+        export = subprocess.run(
+            [str(SPARK_PYTHON), str(VIEWS_TO_PARQUET), str(warehouse), str(views)],
+            capture_output=True, text=True, check=False,
+        )
+        returncode, output = export.returncode, output + export.stdout + export.stderr
+    return SparkBuild(build.database, returncode, output, warehouse, views)
 
 
 def duckdb_build(work_dir: Path, events: Path, requests: Path):
@@ -75,11 +100,13 @@ def duckdb_build(work_dir: Path, events: Path, requests: Path):
 def normalized(value):
     """A value in a form both engines' Parquet and DuckDB's own types agree
     on: times in UTC without zone, numbers as floats to 9 digits, lists as
-    tuples, structs and maps as sorted pairs."""
+    tuples, structs and maps as sorted pairs. Times are compared to the
+    millisecond: SES writes no finer, and Hadoop's file times (an object's
+    modified time on Spark) are milliseconds."""
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-        return value.isoformat()
+        return value.isoformat(timespec="milliseconds")
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, float, decimal.Decimal)):
@@ -93,12 +120,12 @@ def normalized(value):
 
 
 def duckdb_tables(database: Path) -> dict[str, list[tuple[str, str]]]:
-    """Every table the DuckDB build made, with its columns and types."""
+    """Every table and view the DuckDB build made, with its columns and types."""
     with duckdb.connect(str(database), read_only=True) as connection:
         rows = connection.execute(
             "select table_schema || '.' || table_name, column_name, data_type from information_schema.columns"
             " join information_schema.tables using (table_catalog, table_schema, table_name)"
-            " where table_type = 'BASE TABLE' and table_schema like 'main_ses_%'"
+            " where table_type in ('BASE TABLE', 'VIEW') and table_schema like 'main_ses_%'"
             " order by table_schema, table_name, ordinal_position"
         ).fetchall()
     tables: dict[str, list[tuple[str, str]]] = collections.defaultdict(list)
@@ -122,11 +149,6 @@ def rows_of(connection, relation: str, columns: list[str]) -> collections.Counte
     )
 
 
-def spark_relation(warehouse: Path, table: str) -> str:
-    schema, name = table.split(".")
-    return f"read_parquet('{warehouse / (schema + '.db') / name}/**/*.parquet', union_by_name = true)"
-
-
 def table_differences(left_rows: collections.Counter, right_rows: collections.Counter, limit: int = 2) -> str:
     only_left, only_right = left_rows - right_rows, right_rows - left_rows
     return (
@@ -135,7 +157,7 @@ def table_differences(left_rows: collections.Counter, right_rows: collections.Co
     )
 
 
-def assert_spark_equals_duckdb(spark_warehouse: Path, database: Path, ignored: set[str] = BUILD_STAMP_COLUMNS):
+def assert_spark_equals_duckdb(spark: SparkBuild, database: Path, ignored: set[str] = BUILD_STAMP_COLUMNS):
     tables = duckdb_tables(database)
     assert tables, "the DuckDB build made no tables"
     differences = []
@@ -144,13 +166,13 @@ def assert_spark_equals_duckdb(spark_warehouse: Path, database: Path, ignored: s
         for table, columns in tables.items():
             names = compared_columns(columns, ignored)
             duckdb_rows = rows_of(connection, table, names)
-            spark_rows = rows_of(connection, spark_relation(spark_warehouse, table), names)
+            spark_rows = rows_of(connection, spark.relation(table), names)
             if duckdb_rows != spark_rows:
                 differences.append(f"{table}: DuckDB (left) vs Spark (right): {table_differences(duckdb_rows, spark_rows)}")
     assert not differences, "\n".join(differences)
 
 
-def assert_same_spark_tables(left: Path, right: Path, database: Path, ignored: set[str]):
+def assert_same_spark_tables(left: SparkBuild, right: SparkBuild, database: Path, ignored: set[str]):
     """Two Spark warehouses hold the same rows in every table (the DuckDB
     build names the tables and which columns are hashes)."""
     differences = []
@@ -158,8 +180,8 @@ def assert_same_spark_tables(left: Path, right: Path, database: Path, ignored: s
         connection.execute("set TimeZone = 'UTC'")
         for table, columns in duckdb_tables(database).items():
             names = compared_columns(columns, ignored)
-            left_rows = rows_of(connection, spark_relation(left, table), names)
-            right_rows = rows_of(connection, spark_relation(right, table), names)
+            left_rows = rows_of(connection, left.relation(table), names)
+            right_rows = rows_of(connection, right.relation(table), names)
             if left_rows != right_rows:
                 differences.append(f"{table}: {table_differences(left_rows, right_rows)}")
     assert not differences, "\n".join(differences)
@@ -197,14 +219,51 @@ def test_fixtures_build_on_spark_with_every_test_passing(fixture_builds):
 
 def test_fixtures_on_spark_equal_duckdb(fixture_builds):
     spark, duck = fixture_builds
-    assert_spark_equals_duckdb(spark.warehouse, duck.database)
+    assert_spark_equals_duckdb(spark, duck.database)
 
 
 def test_generated_set_on_spark_equals_duckdb(generated_builds):
     _, spark, duck = generated_builds
     assert_built(duck)
     assert_built(spark)
-    assert_spark_equals_duckdb(spark.warehouse, duck.database)
+    assert_spark_equals_duckdb(spark, duck.database)
+
+
+def test_odd_objects_on_spark_keep_the_hand_counted_tallies(tmp_path):
+    """The odd objects of the DuckDB bad-input test (mixed line ends, NUL,
+    not gzip, Latin-1, gzip cut short, concatenated and pretty-printed
+    records, ...) give the same hand-counted events, quarantine rows and
+    read failures on Spark."""
+    events = write_objects(tmp_path, {name: content for name, (content, _, _) in ODD_OBJECTS.items()})
+    spark = spark_build(tmp_path / "spark", events, FIXTURES_DIR / "ses_requests.csv")
+    assert_built(spark)
+    with duckdb.connect() as connection:
+        def query(sql: str) -> list[tuple]:
+            for table in ("main_ses_staging.stg_ses__events", "main_ses_marts.ses_rejected_records",
+                          "main_ses_landing.raw_ses_records", "main_ses_staging.base_ses__batches"):
+                sql = sql.replace(table, spark.relation(table))
+            return connection.execute(sql).fetchall()
+
+        assert query("select count(*) from main_ses_staging.stg_ses__events") == [(EVENTS,)]
+        assert dict(query(
+            "select rejection_reason, count(*) from main_ses_marts.ses_rejected_records group by 1"
+        )) == REJECTIONS
+        assert query("select count(*) from main_ses_landing.raw_ses_records") == [
+            (EVENTS + sum(REJECTIONS.values()) + 1,)
+        ]
+        assert query("select sum(count_redeliveries) from main_ses_staging.base_ses__batches") == [(0,)]
+        assert dict(query(
+            "select regexp_extract(file_name, '[^/]+$'), count(*) from main_ses_staging.stg_ses__events group by 1"
+        )) == {name: count for name, (_, count, _) in ODD_OBJECTS.items() if count}
+        assert query(
+            "select regexp_extract(file_name, '[^/]+$'), read_failure from main_ses_landing.raw_ses_records"
+            " where read_failure is not null order by 1"
+        ) == [
+            ("e-not-gzip.gz", "object_not_gzip"),
+            ("f-gzip-without-suffix", "object_gzip_without_gz_suffix"),
+            ("g-latin-1", "object_not_utf8"),
+            ("h-cut-short.gz", "object_corrupt_gzip"),
+        ]
 
 
 def test_incremental_spark_run_equals_full_spark_build(generated_builds, tmp_path):
@@ -215,11 +274,11 @@ def test_incremental_spark_run_equals_full_spark_build(generated_builds, tmp_pat
     arriving = tmp_path / "ses_events"
     first, second = objects[: len(objects) // 2], objects[len(objects) // 2 :]
     copy_objects(first, source / "ses_events", arriving)
-    first_build = spark_build(tmp_path / "spark", arriving, source / "ses_requests.csv")
+    first_build = spark_build(tmp_path / "spark", arriving, source / "ses_requests.csv", export_views=False)
     assert_built(first_build)
     copy_objects(second, source / "ses_events", arriving)
     second_build = spark_build(tmp_path / "spark", arriving, source / "ses_requests.csv")
     assert_built(second_build)
     assert f"ses_events_path: {len(second)} new object(s) to read" in second_build.output
     # file_name: the objects were read from another folder than the full build's
-    assert_same_spark_tables(second_build.warehouse, full.warehouse, duck.database, BOOKKEEPING_COLUMNS)
+    assert_same_spark_tables(second_build, full, duck.database, BOOKKEEPING_COLUMNS)

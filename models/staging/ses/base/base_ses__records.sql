@@ -227,16 +227,16 @@ values_as_written as (
 refitted as (
 
     -- one string for a list, one object for a list of objects: read so
+    {%- set refitted_containers = required_fields | selectattr('container') | groupby('container') %}
     select
-        * replace (
-            {%- for container, container_fields in required_fields | selectattr('container') | groupby('container') %}
-                {{ ses_refit_container(container, container_fields) }} as {{ container }},
-            {%- endfor %}
-            coalesce(
-                configuration_set,
-                {{ ses_json_obvious_reading('unfit_mail__configuration_set', {'type': 'varchar'}) }}
-            ) as configuration_set
-        ),
+        {{ ses_all_columns_except(refitted_containers | map(attribute=0) | list + ['configuration_set']) }},
+        {%- for container, container_fields in refitted_containers %}
+            {{ ses_refit_container(container, container_fields) }} as {{ container }},
+        {%- endfor %}
+        coalesce(
+            configuration_set,
+            {{ ses_json_obvious_reading('unfit_mail__configuration_set', {'type': 'varchar'}) }}
+        ) as configuration_set,
         {{ ses_unfit_values(required_fields) }} as unfit_values
     from values_as_written
 
