@@ -26,7 +26,9 @@ with
 {%- if recipients_field is none %}
     {%- set recipients = ses_empty_list(dbt.type_string()) %}
 {%- elif recipients_field.type == 'struct_list' %}
-    {%- set recipients = 'coalesce(' ~ ses_list_field(recipients_field.name, 'email_address') ~ ', ' ~ ses_empty_list() ~ ')' %}
+    {%- set recipients = (
+        'coalesce(' ~ ses_list_field(recipients_field.name, 'email_address') ~ ', ' ~ ses_empty_list() ~ ')'
+    ) %}
 {%- else %}
     {%- set recipients = 'coalesce(' ~ recipients_field.name ~ ', ' ~ ses_empty_list() ~ ')' %}
 {%- endif %}

@@ -24,7 +24,8 @@ final as (
 
     select
         link_without_tracking as link,
-        {{ ses_grouped_map(ses_map_group_key('link_tags')) }} as link_tags,
+        -- the map itself on DuckDB, rebuilt from its grouped entries on Spark
+        {{ ses_grouped_map(ses_map_group_key('link_tags')) }} as link_tags,  -- noqa: AL09
         array_sort(array_agg(distinct link)) as original_links,
         count(*) as count_clicks,
         count(distinct message_id) as count_clicked_messages,
