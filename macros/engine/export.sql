@@ -61,6 +61,17 @@
 {%- endmacro %}
 
 
+{#- On Spark the marts already are Parquet tables in the warehouse, which
+    Athena, Spark or any Parquet reader reads as they are: the export stops
+    with that message rather than failing on DuckDB's COPY. -#}
+{% macro spark__ses_export_marts(export_path=none) -%}
+    {{ exceptions.raise_compiler_error(
+        "ses_export_marts: on Spark the marts are Parquet tables already, in the warehouse "
+        ~ "(spark.sql.warehouse.dir); read them there"
+    ) }}
+{%- endmacro %}
+
+
 {#- The relation a model of this project was built as, found in the graph
     (operations cannot call ref()); in a project that installs this one, its
     own model of the same name is not taken. -#}
