@@ -57,7 +57,7 @@
     {%- for expression in expressions -%}
         {%- do fields.append("'" ~ loop.index ~ "', " ~ expression) -%}
     {%- endfor -%}
-    cast(sum(cast({{ ses_hash(['to_json(named_struct(' ~ fields | join(', ') ~ '))']) }} as decimal(38, 0))) as string)
+    cast(sum(cast({{ ses_hash([ses_hashable_struct('named_struct(' ~ fields | join(', ') ~ ')')]) }} as decimal(38, 0))) as string)
 {%- endmacro %}
 
 

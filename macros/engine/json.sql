@@ -62,8 +62,9 @@
 
 {#- Spark: from_json with a DDL schema of the same shape. from_json gives a
     struct of nulls, not null, for text that is not JSON and for the JSON
-    literal null, so the text is checked with try_parse_json first (the
-    same null as DuckDB's for both; any other JSON value parses, as there). -#}
+    literal null, so the text is checked with try_parse_json first, once:
+    text that is not JSON counts as the JSON null, and both give null, as on
+    DuckDB (any other JSON value parses, as there). -#}
 {% macro spark__ses_parse_json(text_column, fields) -%}
     {%- set shape = ses_json_shape(fields, {
         'varchar': 'string',
@@ -75,7 +76,7 @@
         'json': 'string',
     }) -%}
     case
-        when try_parse_json({{ text_column }}) is not null and not is_variant_null(try_parse_json({{ text_column }}))
+        when not is_variant_null(coalesce(try_parse_json({{ text_column }}), parse_json('null')))
             then from_json({{ text_column }}, {{ ses_string_literal(ses_spark_ddl_type(shape)) }})
     end
 {%- endmacro %}

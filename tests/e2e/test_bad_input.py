@@ -87,26 +87,41 @@ def odd_build(tmp_path_factory) -> DbtBuild:
 
 
 def test_hand_counted_tallies(odd_build: DbtBuild) -> None:
+    assert_hand_counted_tallies(odd_build)
+
+
+def assert_hand_counted_tallies(build: DbtBuild) -> None:
+    """Also asked of the Spark build (tests/spark)."""
     assert EVENTS == 19 and sum(REJECTIONS.values()) == 6
-    assert odd_build.scalar("select count(*) from main_ses_staging.stg_ses__events") == EVENTS
-    assert dict(odd_build.query(
+    assert build.scalar("select count(*) from main_ses_staging.stg_ses__events") == EVENTS
+    assert dict(build.query(
         "select rejection_reason, count(*) from main_ses_marts.ses_rejected_records group by 1"
     )) == REJECTIONS
     # raw records = events + duplicates + rejected; the empty object is on
     # record with no record of its own
-    assert odd_build.scalar("select count(*) from main_ses_landing.raw_ses_records") == EVENTS + sum(REJECTIONS.values()) + 1
-    assert odd_build.scalar("select sum(count_redeliveries) from main_ses_staging.base_ses__batches") == 0
+    assert build.scalar("select count(*) from main_ses_landing.raw_ses_records") == EVENTS + sum(REJECTIONS.values()) + 1
+    assert build.scalar("select sum(count_redeliveries) from main_ses_staging.base_ses__batches") == 0
 
 
 def test_each_object_yields_its_own_events(odd_build: DbtBuild) -> None:
-    per_object = dict(odd_build.query(
+    assert_each_object_yields_its_own_events(odd_build)
+
+
+def assert_each_object_yields_its_own_events(build: DbtBuild) -> None:
+    """Also asked of the Spark build (tests/spark)."""
+    per_object = dict(build.query(
         "select regexp_extract(file_name, '[^/]+$'), count(*) from main_ses_staging.stg_ses__events group by 1"
     ))
     assert per_object == {name: events for name, (_, events, _) in ODD_OBJECTS.items() if events}
 
 
 def test_unreadable_objects_are_named_with_their_cause(odd_build: DbtBuild) -> None:
-    rows = odd_build.query(
+    assert_unreadable_objects_are_named_with_their_cause(odd_build)
+
+
+def assert_unreadable_objects_are_named_with_their_cause(build: DbtBuild) -> None:
+    """Also asked of the Spark build (tests/spark)."""
+    rows = build.query(
         "select regexp_extract(file_name, '[^/]+$'), read_failure from main_ses_landing.raw_ses_records"
         " where read_failure is not null order by 1"
     )
@@ -116,12 +131,12 @@ def test_unreadable_objects_are_named_with_their_cause(odd_build: DbtBuild) -> N
         ("g-latin-1", "object_not_utf8"),
         ("h-cut-short.gz", "object_corrupt_gzip"),
     ]
-    assert odd_build.scalar(
+    assert build.scalar(
         "select count(*) from main_ses_landing.raw_ses_records where file_name like '%b-blank-crlf'"
         " and record_text is null and read_failure is null"
     ) == 1
-    assert "Warning in test warn_on_unreadable_ses_objects" in odd_build.output
-    assert "Got 4 results" in odd_build.output
+    assert "Warning in test warn_on_unreadable_ses_objects" in build.output
+    assert "Got 4 results" in build.output
 
 
 def test_records_are_kept_exactly_as_written(odd_build: DbtBuild) -> None:
