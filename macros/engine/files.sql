@@ -723,7 +723,7 @@
     select
         message_id,
         -- as the var ses_pii_mode keeps it, as the events' addresses are
-        {{ ses_mask_address('recipient') }} as recipient,  -- noqa: AL09
+        {{ ses_mask('recipient', 'address') }} as recipient,  -- noqa: AL09
         {{ ses_parse_timestamp('request_time_text', time_format or none) }} as request_time,
         request_time_text,
         region,
@@ -780,7 +780,7 @@
     select
         message_id,
         -- as the var ses_pii_mode keeps it, as the events' addresses are
-        {{ ses_mask_address('recipient') }} as recipient,  -- noqa: AL09
+        {{ ses_mask('recipient', 'address') }} as recipient,  -- noqa: AL09
         {{ ses_parse_timestamp('request_time_text', time_format or none) }} as request_time,
         request_time_text,
         region,
