@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import nbformat
 import pytest
+from nbclient import NotebookClient
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 FIXTURES_DIR = PROJECT_DIR / "tests" / "fixtures"
@@ -235,6 +237,34 @@ def generate(out_dir: Path, messages: int, seed: int, *options: str) -> Path:
         check=True,
     )
     return out_dir
+
+
+NOTEBOOK = PROJECT_DIR / "notebooks" / "ses_analytics.ipynb"
+
+
+def notebook_client(notebook: nbformat.NotebookNode) -> NotebookClient:
+    """A client that runs the notebook from its own folder (where it imports ses_notebook)."""
+    return NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    )
+
+
+def run_in_kernel(client: NotebookClient, source: str) -> str:
+    """Run one extra cell in the client's live kernel and return what it printed."""
+    cell = nbformat.v4.new_code_cell(source)
+    client.nb.cells.append(cell)
+    client.execute_cell(cell, len(client.nb.cells) - 1)
+    return "".join(output.get("text", "") for output in cell.outputs if output.output_type == "stream")
+
+
+def kernel_json(client: NotebookClient, expression: str):
+    return json.loads(run_in_kernel(client, f"import json\nprint(json.dumps({expression}))"))
+
+
+def execute_every_cell(client: NotebookClient) -> None:
+    for index, cell in enumerate(client.nb.cells):
+        if cell.cell_type == "code":
+            client.execute_cell(cell, index)
 
 
 NOTEBOOK_MESSAGES = 600

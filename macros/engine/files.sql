@@ -730,17 +730,17 @@
         request_attributes
     from (
         select
-            cast({{ adapter.quote(columns.message_id) }} as varchar) as message_id,
-            cast({{ adapter.quote(columns.recipient) }} as varchar) as recipient,
-            nullif(trim(cast({{ adapter.quote(columns.request_time) }} as varchar)), '') as request_time_text,
+            cast({{ ses_quoted_identifier(columns.message_id) }} as varchar) as message_id,
+            cast({{ ses_quoted_identifier(columns.recipient) }} as varchar) as recipient,
+            nullif(trim(cast({{ ses_quoted_identifier(columns.request_time) }} as varchar)), '') as request_time_text,
             {% if columns.region is not none -%}
-            nullif(trim(cast({{ adapter.quote(columns.region) }} as varchar)), '')
+            nullif(trim(cast({{ ses_quoted_identifier(columns.region) }} as varchar)), '')
             {%- else -%}
             cast(null as varchar)
             {%- endif %} as region,
             {% if attribute_columns -%}
             map {
-                {%- for column_name in attribute_columns %} {{ ses_string_literal(column_name) }}: cast({{ adapter.quote(column_name) }} as varchar){{ ',' if not loop.last }}{% endfor %} }
+                {%- for column_name in attribute_columns %} {{ ses_string_literal(column_name) }}: cast({{ ses_quoted_identifier(column_name) }} as varchar){{ ',' if not loop.last }}{% endfor %} }
             {%- else -%}
             cast(null as map(varchar, varchar))
             {%- endif %} as request_attributes
@@ -787,17 +787,17 @@
         request_attributes
     from (
         select
-            cast({{ adapter.quote(columns.message_id) }} as string) as message_id,
-            cast({{ adapter.quote(columns.recipient) }} as string) as recipient,
-            nullif(trim(cast({{ adapter.quote(columns.request_time) }} as string)), '') as request_time_text,
+            cast({{ ses_quoted_identifier(columns.message_id) }} as string) as message_id,
+            cast({{ ses_quoted_identifier(columns.recipient) }} as string) as recipient,
+            nullif(trim(cast({{ ses_quoted_identifier(columns.request_time) }} as string)), '') as request_time_text,
             {% if columns.region is not none -%}
-            nullif(trim(cast({{ adapter.quote(columns.region) }} as string)), '')
+            nullif(trim(cast({{ ses_quoted_identifier(columns.region) }} as string)), '')
             {%- else -%}
             cast(null as string)
             {%- endif %} as region,
             {% if attribute_columns -%}
             map(
-                {%- for column_name in attribute_columns %} {{ ses_string_literal(column_name) }}, cast({{ adapter.quote(column_name) }} as string){{ ',' if not loop.last }}{% endfor %} )
+                {%- for column_name in attribute_columns %} {{ ses_string_literal(column_name) }}, cast({{ ses_quoted_identifier(column_name) }} as string){{ ',' if not loop.last }}{% endfor %} )
             {%- else -%}
             cast(null as map<string, string>)
             {%- endif %} as request_attributes
@@ -928,6 +928,15 @@
     {%- set literals = [] -%}
     {%- for text in texts -%}{%- do literals.append(ses_string_literal(text)) -%}{%- endfor -%}
     {{ return('[' ~ literals | join(', ') ~ ']') }}
+{%- endmacro %}
+
+
+{#- A name as a quoted SQL identifier, whatever it holds (a send log's
+    column may be called anything): adapter.quote's quote character doubled
+    inside it, as DuckDB reads "" and Spark reads `` in a quoted name. -#}
+{% macro ses_quoted_identifier(name) -%}
+    {%- set quote = adapter.quote('')[:1] -%}
+    {{ return(adapter.quote(name | string | replace(quote, quote ~ quote))) }}
 {%- endmacro %}
 
 
