@@ -27,13 +27,13 @@ from pathlib import Path
 import duckdb
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from conftest import FIXTURES_DIR, PROJECT_DIR, DbtBuild, assert_built, copy_project, run_dbt
+from conftest import (
+    FIXTURES_DIR, NOTEBOOK, PROJECT_DIR, DbtBuild, assert_built, copy_project, notebook_client, run_dbt,
+)
 
 CORPUS = FIXTURES_DIR / "personal_data"
 KEY = "a-secret-only-the-test-knows"
-NOTEBOOK = PROJECT_DIR / "notebooks" / "ses_analytics.ipynb"
 MF = Path(sys.executable).with_name("mf")
 SCHEMAS = ("main_ses_landing", "main_ses_staging", "main_ses_marts")
 
@@ -112,9 +112,7 @@ def executed_notebook(database: Path, work_dir: Path) -> str:
     os.environ["SES_DUCKDB_PATH"] = str(database)
     try:
         notebook = nbformat.read(NOTEBOOK, as_version=4)
-        NotebookClient(
-            notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
-        ).execute()
+        notebook_client(notebook).execute()
     finally:
         del os.environ["SES_DUCKDB_PATH"]
     path = work_dir / "executed.ipynb"
