@@ -19,7 +19,7 @@
     {%- if not execute -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set export_path = ses_project_path(var('ses_export_path') if export_path is none else export_path) -%}
+    {%- set export_path = ses_project_path(ses_setting('ses_export_path') if export_path is none else export_path) -%}
     {%- if export_path == '' -%}
         {{ exceptions.raise_compiler_error(
             "ses_export_marts: no destination; set the ses_export_path var or pass --args '{export_path: ...}'"

@@ -7,15 +7,9 @@
     other values become "redacted"). Applied where the data first lands
     (raw_ses_records, the send log), so nothing downstream holds a raw value. -#}
 
-{#- The configured mode, checked: raw, hashed or redacted. -#}
+{#- The configured mode (raw, hashed or redacted: ses_setting checks it). -#}
 {% macro ses_pii_mode() -%}
-    {%- set mode = var('ses_pii_mode', 'raw') -%}
-    {%- if mode not in ('raw', 'hashed', 'redacted') -%}
-        {%- do exceptions.raise_compiler_error(
-            "ses_pii_mode '" ~ mode ~ "': use raw (the default), hashed (with SES_PII_HASH_KEY set) or redacted"
-        ) -%}
-    {%- endif -%}
-    {{ return(mode) }}
+    {{ return(ses_setting('ses_pii_mode')) }}
 {%- endmacro %}
 
 

@@ -175,14 +175,6 @@ def test_hashed_without_a_key_fails_in_one_line(tmp_path: Path) -> None:
     assert "ses_pii_mode hashed needs a secret key: set the environment variable SES_PII_HASH_KEY" in result.output
 
 
-def test_an_unknown_mode_is_named(tmp_path: Path) -> None:
-    result = build(tmp_path, "scrambled")
-    assert result.returncode != 0
-    assert "ses_pii_mode 'scrambled': use raw (the default), hashed (with SES_PII_HASH_KEY set) or redacted" in (
-        result.output
-    )
-
-
 def test_every_column_that_holds_personal_data_is_marked_sensitive(raw_build: DbtBuild) -> None:
     """Found in the data of a raw build, checked against the manifest."""
     holding = set(columns_holding(raw_build, sorted(personal_values(raw_build.database.parent))))
