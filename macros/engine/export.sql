@@ -12,6 +12,8 @@
     runs; `&&` keeps the old guarantee that only a build that passed is
     exported. -#}
 {% macro ses_export_marts(export_path=none) -%}
+    {#- an operation runs no hook: the settings are checked here -#}
+    {%- do ses_check_settings() -%}
     {{ return(adapter.dispatch('ses_export_marts', 'ses_analytics')(export_path)) }}
 {%- endmacro %}
 
