@@ -60,7 +60,7 @@ def require_database(path: Path | None = None) -> Path:
             f"No DuckDB database at {path}. Build it first, from {PROJECT_DIR}:\n"
             "    make demo            # sample data, then dbt build\n"
             "or, on your own data:\n"
-            "    .venv/bin/dbt build --profiles-dir .\n"
+            "    .venv/bin/dbt build --profiles-dir . --vars '{ses_events_path: /path/to/ses/objects}'\n"
             "(set SES_DUCKDB_PATH to read a database elsewhere)"
         )
     return path

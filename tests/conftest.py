@@ -56,22 +56,24 @@ BUILD_WITHOUT_TESTS = ("build", "--exclude", "resource_type:test", "resource_typ
 def run_dbt(
     work_dir: Path,
     *arguments: str,
-    events_path: Path | str,
+    events_path: Path | str | None,
     requests_path: Path | str | None = None,
     database: Path | None = None,
     target: str | None = None,
     environment: dict[str, str] | None = None,
-    extra_vars: dict[str, str] | None = None,
+    extra_vars: dict[str, object] | None = None,
     project_dir: Path = PROJECT_DIR,
     dbt_executable: Path = DBT,
 ) -> DbtBuild:
     """Run dbt from the project directory with its own database, target and
-    logs; `target` picks a profile target, `environment` adds environment
-    variables, `extra_vars` dbt vars, `project_dir` another copy of the
-    project (copy_project) and `dbt_executable` another installation (the
-    Spark target's, in .venv-spark)."""
+    logs; `events_path` None leaves ses_events_path unset, `target` picks a
+    profile target, `environment` adds environment variables, `extra_vars`
+    dbt vars, `project_dir` another copy of the project (copy_project) and
+    `dbt_executable` another installation (the Spark target's, in .venv-spark)."""
     database = database or work_dir / "ses.duckdb"
-    dbt_vars = {"ses_events_path": str(events_path)}
+    dbt_vars: dict[str, object] = {}
+    if events_path is not None:
+        dbt_vars["ses_events_path"] = str(events_path)
     if requests_path is not None:
         dbt_vars["ses_requests_path"] = str(requests_path)
     dbt_vars.update(extra_vars or {})
@@ -122,7 +124,8 @@ def environment_without_settings() -> dict[str, str]:
 @dataclass
 class DemoCopyBuild:
     """A copy of the project with a small demo sample in its data/demo,
-    built with every setting at its default by dbt run from another folder."""
+    built with `make demo`'s vars and every other setting at its default by
+    dbt run from another folder."""
 
     project_dir: Path
     run_dir: Path
@@ -134,18 +137,27 @@ DEMO_COPY_MESSAGES = 200
 DEMO_COPY_SEED = 42
 
 
+def makefile_demo_vars() -> str:
+    """The --vars `make demo` passes (the Makefile's DEMO_VARS): the demo's
+    paths, relative to the project folder, since no setting defaults to them."""
+    makefile = (PROJECT_DIR / "Makefile").read_text()
+    demo_dir = re.search(r"^DEMO_DIR := (.+)$", makefile, re.M).group(1)
+    return re.search(r"^DEMO_VARS := (.+)$", makefile, re.M).group(1).replace("$(DEMO_DIR)", demo_dir)
+
+
 @pytest.fixture(scope="session")
 def demo_copy_built_elsewhere(tmp_path_factory) -> DemoCopyBuild:
-    """`cd <elsewhere> && dbt build --project-dir <copy> --profiles-dir <copy>`,
-    no vars and no SES_DUCKDB_PATH: every relative default (data/demo/...,
-    ses_analytics.duckdb) must be taken from the project folder."""
+    """`cd <elsewhere> && dbt build --project-dir <copy> --profiles-dir <copy>
+    --vars <make demo's>`, no SES_DUCKDB_PATH: the relative paths
+    (data/demo/..., ses_analytics.duckdb) must be taken from the project folder."""
     work_dir = tmp_path_factory.mktemp("demo_copy")
     project_dir = copy_project(work_dir / "project")
     generate(project_dir / "data" / "demo", DEMO_COPY_MESSAGES, DEMO_COPY_SEED)
     run_dir = work_dir / "elsewhere"
     run_dir.mkdir()
     completed = subprocess.run(
-        [str(DBT), "build", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)],
+        [str(DBT), "build", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+         "--vars", makefile_demo_vars()],
         cwd=run_dir, env=environment_without_settings(), capture_output=True, text=True, check=False,
     )
     build = DbtBuild(project_dir / "ses_analytics.duckdb", completed.returncode, completed.stdout + completed.stderr)

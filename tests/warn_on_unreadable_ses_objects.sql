@@ -1,4 +1,4 @@
-{{ config(severity='error' if var('ses_fail_on_unreadable_objects', false) else 'warn') }}
+{{ config(severity='error' if ses_setting('ses_fail_on_unreadable_objects') else 'warn') }}
 
 -- An object that cannot be read at all (not gzip though named .gz, gzip with
 -- no .gz suffix, damaged gzip, not UTF-8) is quarantined whole and the rest

@@ -810,7 +810,7 @@
     every file below it, a file as itself. A remote location (s3://) is
     returned as given: its listing tells a prefix from an object itself. -#}
 {% macro ses_events_glob() -%}
-    {%- set path = ses_project_path(var('ses_events_path')) -%}
+    {%- set path = ses_project_path(ses_setting('ses_events_path')) -%}
     {%- if '*' not in path and '?' not in path and not ses_is_remote(path) and execute -%}
         {%- set folder_glob = path.rstrip('/') ~ '/**' -%}
         {%- set files_below = run_query('select count(*) from (' ~ ses_list_objects(folder_glob, 'ses_events_path') ~ ') as objects').columns[0].values()[0] -%}
@@ -857,12 +857,15 @@
     one line naming the var and the location when it lists nothing. -#}
 {% macro ses_event_objects_to_read(loaded_relation) -%}
     {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {#- no location: what dbt compile or docs generate see without one; a run
+        that builds this model stops at ses_check_settings before it -#}
+    {%- if ses_setting('ses_events_path') == '' -%}{{ return(none) }}{%- endif -%}
     {%- set pattern = ses_events_glob() -%}
     {%- set listed_objects = ses_object_versions(pattern, 'ses_events_path') -%}
     {%- set object_count = run_query('select count(*) from (' ~ listed_objects ~ ') as listed').columns[0].values()[0] -%}
     {%- if object_count == 0 -%}
         {%- do exceptions.raise_compiler_error(
-            'ses_events_path ' ~ var('ses_events_path') ~ ': no objects found (no such file or folder, or nothing written there yet); set the var to where your SES objects are'
+            'ses_events_path ' ~ ses_setting('ses_events_path') ~ ': no objects found (no such file or folder, or nothing written there yet); set the var to where your SES objects are'
         ) -%}
     {%- endif -%}
     {%- if not is_incremental() and not ses_is_remote(pattern) -%}

@@ -14,23 +14,19 @@
     (plugins/ses_personal_data.py), is the `personal` key of each field in
     macros/ses/ses_fields.sql. -#}
 
-{#- The configured mode, checked: raw, hashed or redacted. -#}
+{#- The configured mode (raw, hashed or redacted: ses_setting checks it). -#}
 {% macro ses_pii_mode() -%}
-    {%- set mode = var('ses_pii_mode', 'raw') -%}
-    {%- if mode not in ('raw', 'hashed', 'redacted') -%}
-        {%- do exceptions.raise_compiler_error(
-            "ses_pii_mode '" ~ mode ~ "': use raw (the default), hashed (with SES_PII_HASH_KEY set) or redacted"
-        ) -%}
-    {%- endif -%}
-    {{ return(mode) }}
+    {{ return(ses_setting('ses_pii_mode')) }}
 {%- endmacro %}
 
 
-{#- Fails in one line, before anything is read, when ses_pii_mode is hashed
-    and the key is not set (asked of the plugin: the key never reaches Jinja,
-    where dbt would keep it among the environment variables it records). -#}
+{#- Fails in one line, when the run starts (ses_check_settings), if
+    ses_pii_mode is hashed and the key is not set. Asked of the ses_objects
+    plugin: the key never reaches Jinja, where dbt would keep it among the
+    environment variables it records. Spark has no plugin, and refuses the
+    mode itself (ses_spark_raw_personal_data). -#}
 {% macro ses_require_pii_key() -%}
-    {%- if execute and ses_pii_mode() == 'hashed' -%}
+    {%- if execute and ses_pii_mode() == 'hashed' and target.type == 'duckdb' -%}
         {%- if not run_query('select ses_pii_key_is_set()').columns[0].values()[0] -%}
             {%- do exceptions.raise_compiler_error(
                 'ses_pii_mode hashed needs a secret key: set the environment variable SES_PII_HASH_KEY'

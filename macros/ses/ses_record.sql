@@ -47,7 +47,7 @@
     {%- set parsed = 'record_' ~ event_type.event_class -%}
     {%- set fields = ses_type_object_parsed_fields(event_type) -%}
     case
-        when event_class = '{{ event_type.event_class }}'
+        when event_class = {{ ses_string_literal(event_type.event_class) }}
             {%- for field in fields %} and {{ ses_struct_field(parsed, field.json) }} is null{% endfor %}
             then {{ ses_parse_json(ses_json_key_text('ses_record_text', event_type.details_key), fields) }}
         else {{ parsed }}
@@ -111,7 +111,7 @@
 {% macro ses_type_object_timestamp(event_types) -%}
     case event_class
         {%- for event_type in event_types if event_type.has_timestamp %}
-        when '{{ event_type.event_class }}'
+        when {{ ses_string_literal(event_type.event_class) }}
             then {{ ses_struct_field(ses_type_object_column(event_type.event_class), 'timestamp') }}
         {%- endfor %}
     end
@@ -123,7 +123,7 @@
 {% macro ses_type_object_is_missing(event_types) -%}
     case event_class
         {%- for event_type in event_types %}
-        when '{{ event_type.event_class }}' then {{ ses_type_object_column(event_type.event_class) }} is null
+        when {{ ses_string_literal(event_type.event_class) }} then {{ ses_type_object_column(event_type.event_class) }} is null
         {%- endfor %}
         else false
     end

@@ -48,7 +48,7 @@
 with events as (
 
     select * from {{ events }}
-    where event_class = '{{ event_class }}'
+    where event_class = {{ ses_string_literal(event_class) }}
 
 ),
 

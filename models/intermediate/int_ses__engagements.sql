@@ -115,7 +115,7 @@ link_burst_windows as (
             window_starts.message_id = window_clicks.message_id
             and {{ ses_seconds_between('window_starts.event_at', 'window_clicks.event_at') }} between 0 and 1
     group by window_starts.message_id, window_starts.event_at
-    having count(distinct window_clicks.link) >= {{ var('ses_bot_click_burst_links') }}
+    having count(distinct window_clicks.link) >= {{ ses_setting('ses_bot_click_burst_links') }}
 
 ),
 
@@ -137,10 +137,10 @@ rules as (
     select
         timed_events.*,
         timed_events.event_class = 'open'
-        and coalesce(timed_events.seconds_after_delivery < {{ var('ses_machine_open_seconds') }}, false)
+        and coalesce(timed_events.seconds_after_delivery < {{ ses_setting('ses_machine_open_seconds') }}, false)
             as is_opened_right_after_delivery,
         timed_events.event_class = 'click'
-        and coalesce(timed_events.seconds_after_delivery < {{ var('ses_bot_click_seconds') }}, false)
+        and coalesce(timed_events.seconds_after_delivery < {{ ses_setting('ses_bot_click_seconds') }}, false)
             as is_clicked_right_after_delivery,
         link_burst_clicks.event_id is not null as is_link_burst_click
     from timed_events

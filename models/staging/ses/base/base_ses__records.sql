@@ -31,7 +31,6 @@
     {%- set landed_records = ref('raw_ses_records') %}
 {%- else %}
     {%- do ses_refuse_landed_text() %}
-    {%- do ses_require_pii_key() %}
     {%- set landed_records = 'landed_records' %}
 {%- endif %}
 {%- set new_raw_records -%}
