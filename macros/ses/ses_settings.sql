@@ -207,7 +207,7 @@
             {%- endfor -%}
             {%- if needed_by and not value_lines and (value is none or value == '') -%}
                 {%- do lines.append(
-                    spec.name ~ ': not set, and ' ~ needed_by | unique | join(', ') ~ ' reads it; e.g. '
+                    spec.name ~ ': not set, and ' ~ needed_by | first ~ ' reads it; e.g. '
                     ~ spec.name ~ ': ' ~ spec.example
                 ) -%}
             {%- endif -%}

@@ -320,7 +320,7 @@ def test_hashed_without_a_key_fails_in_one_line(tmp_path: Path) -> None:
         work_dir, "build", events_path=events, extra_vars={"ses_pii_mode": "hashed"},
         environment={"SES_PII_HASH_KEY": ""},
     )
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "ses_pii_mode hashed needs a secret key: set the environment variable SES_PII_HASH_KEY" in result.output
 
 
