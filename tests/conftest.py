@@ -94,7 +94,9 @@ def run_dbt(
     settings = {
         **(environment or {}), "SES_DUCKDB_PATH": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    if dbt_executable == DBT:
+    # the s3 target's file system (s3fs) caches listings and connections per
+    # process, across invocations: it runs in its own process, as users run it
+    if dbt_executable == DBT and target != "s3":
         returncode, output = invoke_dbt(command[1:], project_dir, settings)
         return DbtBuild(database, returncode, output)
     completed = subprocess.run(
