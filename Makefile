@@ -73,7 +73,7 @@ build: $(INSTALLED)
 	$(BIN)/dbt build --profiles-dir .
 
 demo: $(INSTALLED) $(DEMO_DIR)/ground_truth.json
-	$(BIN)/dbt build --profiles-dir .
+	$(BIN)/dbt build --profiles-dir . --vars '{ses_requests_path: $(DEMO_DIR)/ses_requests.csv}'
 	$(BIN)/python scripts/print_build_summary.py --ground-truth $(DEMO_DIR)/ground_truth.json
 
 DOCS_PORT ?= 8080

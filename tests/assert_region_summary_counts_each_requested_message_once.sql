@@ -1,5 +1,6 @@
 -- No fan-out: the region summary's messages add up to the distinct requested
--- messages of the send log, however many recipients or events each has.
+-- messages of the send log, however many recipients or events each has; to
+-- every message SES reported on when no send log is configured.
 
 with summary as (
 
@@ -9,9 +10,14 @@ with summary as (
 
 requested as (
 
+    {%- if ses_send_log_path() %}
     select count(distinct message_id) as requested_messages
     from {{ ref('int_ses__requests') }}
     where not is_removed
+    {%- else %}
+    select count(distinct message_id) as requested_messages
+    from {{ ref('stg_ses__events') }}
+    {%- endif %}
 
 )
 

@@ -122,7 +122,8 @@ def environment_without_settings() -> dict[str, str]:
 @dataclass
 class DemoCopyBuild:
     """A copy of the project with a small demo sample in its data/demo,
-    built with every setting at its default by dbt run from another folder."""
+    built with every setting at its default (but the demo's send log, as
+    `make demo` sets it) by dbt run from another folder."""
 
     project_dir: Path
     run_dir: Path
@@ -137,15 +138,18 @@ DEMO_COPY_SEED = 42
 @pytest.fixture(scope="session")
 def demo_copy_built_elsewhere(tmp_path_factory) -> DemoCopyBuild:
     """`cd <elsewhere> && dbt build --project-dir <copy> --profiles-dir <copy>`,
-    no vars and no SES_DUCKDB_PATH: every relative default (data/demo/...,
-    ses_analytics.duckdb) must be taken from the project folder."""
+    no SES_DUCKDB_PATH and only the var `make demo` sets (the demo's send log,
+    a relative path): every relative path (data/demo/..., ses_analytics.duckdb)
+    must be taken from the project folder."""
     work_dir = tmp_path_factory.mktemp("demo_copy")
     project_dir = copy_project(work_dir / "project")
     generate(project_dir / "data" / "demo", DEMO_COPY_MESSAGES, DEMO_COPY_SEED)
     run_dir = work_dir / "elsewhere"
     run_dir.mkdir()
     completed = subprocess.run(
-        [str(DBT), "build", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)],
+        [str(DBT), "build", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+         # the send log is optional, off by default: the demo's, relative, as `make demo` sets it
+         "--vars", json.dumps({"ses_requests_path": "data/demo/ses_requests.csv"})],
         cwd=run_dir, env=environment_without_settings(), capture_output=True, text=True, check=False,
     )
     build = DbtBuild(project_dir / "ses_analytics.duckdb", completed.returncode, completed.stdout + completed.stderr)
