@@ -210,7 +210,7 @@ def csv_shape(content: bytes, is_gzip: bool) -> dict[str, Any]:
         if 0 < carriage_return_line_feeds < line_feeds:
             return {
                 **shape,
-                "problem": f"{carriage_return_line_feeds} lines end in CRLF and "
+                "problem": f"{carriage_return_line_feeds} line(s) end in CRLF and "
                 f"{line_feeds - carriage_return_line_feeds} in LF, which DuckDB cannot read: "
                 "save it with one kind of line end",
             }

@@ -923,7 +923,7 @@
     {%- set reader -%}
         read_csv({{ files }}, auto_detect = false, header = true, delim = {{ ses_string_literal(delimiter) }},
             quote = '"', escape = '"', encoding = {{ ses_string_literal(encoding) }},
-            columns = { {{- column_list | join(', ') -}} }, {{ csv_options }})
+            columns = { {{ column_list | join(', ') }} }, {{ csv_options }})
     {%- endset -%}
     {{ return({
         'reader': reader, 'column_types': column_types, 'has_header_line': true,
