@@ -214,10 +214,33 @@ def csv_shape(content: bytes, is_gzip: bool) -> dict[str, Any]:
                 f"{line_feeds - carriage_return_line_feeds} in LF, which DuckDB cannot read: "
                 "save it with one kind of line end",
             }
-    first_line = text.split("\n", 1)[0].rstrip("\r")
+        stray_line = stray_carriage_return_line(content) if line_feeds else None
+        if stray_line is not None:
+            return {
+                **shape,
+                "problem": f"line {stray_line} holds a carriage return (CR) outside quotes, which DuckDB "
+                "cannot read: remove it, or quote the value",
+            }
+    first_line = re.split(r"\r\n|\n|\r", text, maxsplit=1)[0]
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
     header = next(csv.reader([first_line], delimiter=delimiter), [])
     return {**shape, "encoding": encoding, "delimiter": delimiter, "header": header}
+
+
+LONE_CARRIAGE_RETURN = re.compile(rb"\r(?!\n)")
+
+
+def stray_carriage_return_line(content: bytes) -> int | None:
+    """The line of the first carriage return not followed by a line feed
+    and outside a quoted value (an even number of quotes before it, as
+    RFC 4180 doubles a quote inside one), or None."""
+    quotes, counted_to = 0, 0
+    for match in LONE_CARRIAGE_RETURN.finditer(content):
+        quotes += content.count(b'"', counted_to, match.start())
+        counted_to = match.start()
+        if quotes % 2 == 0:
+            return content.count(b"\n", 0, match.start()) + 1
+    return None
 
 
 def utf16_byte_order(head: bytes) -> str | None:

@@ -89,6 +89,7 @@ def test_what_is_no_csv_at_all_is_named_and_never_quoted() -> None:
         "workbook": csv_shape(b"PK\x03\x04" + text.encode(), False)["problem"],
         "binary": csv_shape(b"\x01\x00\x00\x07" + text.encode(), False)["problem"],
         "mixed line ends": csv_shape((HEADER + ROW.replace("\n", "\r\n") + ROW).encode(), False)["problem"],
+        "stray CR": csv_shape((HEADER + ROW + ROW.replace("alice", "al\rice")).encode(), False)["problem"],
     }
     assert problems == {
         "big-endian": "UTF-16 big-endian, which DuckDB cannot read: save it as UTF-8",
@@ -99,6 +100,7 @@ def test_what_is_no_csv_at_all_is_named_and_never_quoted() -> None:
         "workbook": "a ZIP archive (an Excel workbook?): save it as CSV",
         "binary": "binary content (NUL bytes), not text",
         "mixed line ends": "1 line(s) end in CRLF and 2 in LF, which DuckDB cannot read: save it with one kind of line end",
+        "stray CR": "line 3 holds a carriage return (CR) outside quotes, which DuckDB cannot read: remove it, or quote the value",
     }
 
 
@@ -106,6 +108,13 @@ def test_a_stray_latin1_byte_leaves_the_file_a_csv() -> None:
     """One bad row is the reader's to quarantine, not a reason to refuse the file."""
     content = (HEADER + ROW).encode() + b"m-2,b\xf6b.shape@plugin.example,2026-03-01T10:00:00Z,EU\n"
     assert csv_shape(content, False)["problem"] is None
+
+
+def test_carriage_returns_duckdb_reads() -> None:
+    quoted = HEADER + 'm-1,"al\rice.shape@plugin.example",2026-03-01T10:00:00Z,EU\n'
+    assert csv_shape(quoted.encode(), False)["problem"] is None
+    old_mac = (HEADER + ROW).replace("\n", "\r")
+    assert csv_shape(old_mac.encode(), False) == {"problem": None, "encoding": "utf-8", "delimiter": ",", "header": COLUMNS}
 
 
 def test_line_numbers_count_the_lines_inside_quoted_values() -> None:
