@@ -123,46 +123,56 @@ def test_nothing_keeps_a_rejected_row(faulty_rows_build: DbtBuild) -> None:
     assert [part for part in REJECTED_LOCAL_PARTS if part.encode() in database] == []
 
 
-def unusable_send_log(work_dir: Path, name: str, content: bytes) -> DbtBuild:
-    requests = work_dir / name
-    requests.write_bytes(content)
-    return run_dbt(work_dir, "run", "--select", "stg_internal__ses_requests", events_path=work_dir, requests_path=requests)
+# Files that cannot be a send log at all, each with the one line it fails with
+# (after "ses_requests_path <file>").
+UNUSABLE_SEND_LOGS = {
+    "no_header_line": (
+        "\n".join(ROWS).encode() + b"\n",
+        ": no header line: line 1 names none of the columns message_id, recipient, request_time; a send log"
+        " starts with a line naming its columns, e.g. message_id,recipient,request_time,region (or map yours"
+        " with the ses_requests_columns var)",
+    ),
+    "not_a_csv": (
+        b"\x00\x00\x07\x00" + "\n".join([HEADER, *ROWS]).encode(),
+        ": not a CSV file: binary content (NUL bytes), not text",
+    ),
+}
+UTF16_SEND_LOG = ("\r\n".join([HEADER, *ROWS]) + "\r\n").encode("utf-16")
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
-        (
-            "ses_requests.csv", "\n".join(ROWS).encode() + b"\n",
-            ": no header line: line 1 names none of the columns message_id, recipient, request_time; a send log"
-            " starts with a line naming its columns, e.g. message_id,recipient,request_time,region (or map yours"
-            " with the ses_requests_columns var)",
-        ),
-        (
-            "ses_requests.csv", b"\x00\x00\x07\x00" + "\n".join([HEADER, *ROWS]).encode(),
-            ": not a CSV file: binary content (NUL bytes), not text",
-        ),
-    ],
-    ids=["no_header_line", "not_a_csv"],
-)
-def test_an_unusable_send_log_fails_in_one_line(tmp_path: Path, name: str, content: bytes, message: str) -> None:
-    build = unusable_send_log(tmp_path, name, content)
+@pytest.fixture(scope="module")
+def send_log_runs(tmp_path_factory) -> dict[str, DbtBuild]:
+    """Each unusable send log, then a UTF-16 one, written in turn under one
+    name, so that the vars stay the same and dbt parses the project once.
+    logs/ and target/ gather what every run wrote."""
+    work_dir = tmp_path_factory.mktemp("send_log_files")
+    requests = work_dir / "ses_requests.csv"
+    runs = {}
+    for case, content in [*((case, content) for case, (content, _) in UNUSABLE_SEND_LOGS.items()),
+                          ("utf16", UTF16_SEND_LOG)]:
+        requests.write_bytes(content)
+        runs[case] = run_dbt(
+            work_dir, "run", "--select", "stg_internal__ses_requests", "stg_internal__ses_request_rejects",
+            events_path=work_dir, requests_path=requests,
+        )
+    return runs
+
+
+@pytest.mark.parametrize("case", UNUSABLE_SEND_LOGS)
+def test_an_unusable_send_log_fails_in_one_line(send_log_runs: dict[str, DbtBuild], case: str) -> None:
+    content, message = UNUSABLE_SEND_LOGS[case]
+    build = send_log_runs[case]
     assert build.returncode == 1
-    assert f"ses_requests_path {tmp_path / name}{message}\n" in build.output
+    assert f"ses_requests_path {build.database.parent / 'ses_requests.csv'}{message}\n" in build.output
     assert leaked_addresses(build, content) == []
 
 
-def test_utf16_is_read_whole(tmp_path: Path) -> None:
-    text = "\r\n".join([HEADER, *ROWS]) + "\r\n"
-    requests = tmp_path / "ses_requests.csv"
-    requests.write_bytes(text.encode("utf-16"))
-    build = run_dbt(
-        tmp_path, "run", "--select", "stg_internal__ses_requests", "stg_internal__ses_request_rejects",
-        events_path=tmp_path, requests_path=requests,
-    )
+def test_utf16_is_read_whole(send_log_runs: dict[str, DbtBuild]) -> None:
+    build = send_log_runs["utf16"]
     assert_built(build)
     assert build.query("select message_id, recipient, region from main_ses_staging.stg_internal__ses_requests order by 1") == [
         ("0100018e-multi", "gina.faults@files.example", "NA"),
         ("0100018e-single", "frank.faults@files.example", "EU"),
     ]
     assert build.scalar("select count(*) from main_ses_staging.stg_internal__ses_request_rejects") == 0
+    assert leaked_addresses(build, "\n".join(ROWS).encode()) == []
