@@ -873,6 +873,12 @@
         order by filename
     {%- endset -%}
     {%- set checked_files = run_query(file_checks).rows -%}
+    {%- if not checked_files -%}
+        {%- do exceptions.raise_compiler_error(
+            'ses_requests_path ' ~ path ~ ': no such file (or a glob that matches none); set the var to your'
+            ~ ' send log, or leave it empty for none'
+        ) -%}
+    {%- endif -%}
     {%- for file_name, is_empty, problem, _, _, _ in checked_files -%}
         {%- if is_empty -%}
             {%- do exceptions.raise_compiler_error(

@@ -1,8 +1,8 @@
 """A send log with faults, each holding addresses of its own: a bad row is
 quarantined by its line number and reason (ses_rejected_send_log_lines),
 the rest is read and the build warns; a file that cannot be a send log at
-all (no header line, not a CSV) fails in one line naming the file, the line
-and the columns expected. On every path no address of the input reaches
+all (no header line, not a CSV, no such file) fails in one line naming the
+file, the line and the columns expected. On every path no address of the input reaches
 stdout, logs/ or target/ (every file), and a rejected row's address is
 nowhere in the database either. A UTF-16 file (little-endian, as Excel's
 "Unicode text" writes it) is read whole. Built on the hand-written SES
@@ -136,21 +136,29 @@ UNUSABLE_SEND_LOGS = {
         b"\x00\x00\x07\x00" + "\n".join([HEADER, *ROWS]).encode(),
         ": not a CSV file: binary content (NUL bytes), not text",
     ),
+    "no_such_file": (
+        None,
+        ": no such file (or a glob that matches none); set the var to your send log, or leave it empty for none",
+    ),
 }
 UTF16_SEND_LOG = ("\r\n".join([HEADER, *ROWS]) + "\r\n").encode("utf-16")
 
 
 @pytest.fixture(scope="module")
 def send_log_runs(tmp_path_factory) -> dict[str, DbtBuild]:
-    """Each unusable send log, then a UTF-16 one, written in turn under one
-    name, so that the vars stay the same and dbt parses the project once.
+    """Each unusable send log (None: no file), then a UTF-16 one, written in
+    turn under one name, so that the vars stay the same and dbt parses the
+    project once.
     logs/ and target/ gather what every run wrote."""
     work_dir = tmp_path_factory.mktemp("send_log_files")
     requests = work_dir / "ses_requests.csv"
     runs = {}
     for case, content in [*((case, content) for case, (content, _) in UNUSABLE_SEND_LOGS.items()),
                           ("utf16", UTF16_SEND_LOG)]:
-        requests.write_bytes(content)
+        if content is None:
+            requests.unlink()
+        else:
+            requests.write_bytes(content)
         runs[case] = run_dbt(
             work_dir, "run", "--select", "stg_internal__ses_requests", "stg_internal__ses_request_rejects",
             events_path=work_dir, requests_path=requests,
@@ -164,7 +172,7 @@ def test_an_unusable_send_log_fails_in_one_line(send_log_runs: dict[str, DbtBuil
     build = send_log_runs[case]
     assert build.returncode == 1
     assert f"ses_requests_path {build.database.parent / 'ses_requests.csv'}{message}\n" in build.output
-    assert leaked_addresses(build, content) == []
+    assert leaked_addresses(build, content or b"") == []
 
 
 def test_utf16_is_read_whole(send_log_runs: dict[str, DbtBuild]) -> None:
