@@ -59,7 +59,9 @@ def leaked_addresses(build: DbtBuild, send_log: bytes) -> list[str]:
                 texts[str(path.relative_to(work_dir))] = path.read_bytes()
     addresses = local_parts(send_log)
     assert len(addresses) == send_log.count(b"@")
-    return sorted(f"{address.decode()} in {name}" for name, text in texts.items() for address in addresses if address in text)
+    return sorted(
+        f"{address.decode()} in {name}" for name, text in texts.items() for address in addresses if address in text
+    )
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +180,10 @@ def test_an_unusable_send_log_fails_in_one_line(send_log_runs: dict[str, DbtBuil
 def test_utf16_is_read_whole(send_log_runs: dict[str, DbtBuild]) -> None:
     build = send_log_runs["utf16"]
     assert_built(build)
-    assert build.query("select message_id, recipient, region from main_ses_staging.stg_internal__ses_requests order by 1") == [
+    read = build.query(
+        "select message_id, recipient, region from main_ses_staging.stg_internal__ses_requests order by 1"
+    )
+    assert read == [
         ("0100018e-multi", "gina.faults@files.example", "NA"),
         ("0100018e-single", "frank.faults@files.example", "EU"),
     ]

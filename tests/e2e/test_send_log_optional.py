@@ -49,7 +49,8 @@ def test_the_marts_count_the_events_alone(build_without_send_log: DbtBuild, fixt
     assert per_class == fixture_expected["events_per_class"]
     # the message fact's counts add up to the same events
     totals = build_without_send_log.query(
-        "select " + ", ".join(f"sum(count_{plural})" for plural in ("sends", "deliveries", "opens", "clicks", "bounces"))
+        "select "
+        + ", ".join(f"sum(count_{plural})" for plural in ("sends", "deliveries", "opens", "clicks", "bounces"))
         + " from main_ses_marts.fct_ses_messages"
     )
     expected = fixture_expected["events_per_class"]

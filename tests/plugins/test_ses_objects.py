@@ -99,8 +99,11 @@ def test_what_is_no_csv_at_all_is_named_and_never_quoted() -> None:
         "parquet": "a Parquet file: name it .parquet",
         "workbook": "a ZIP archive (an Excel workbook?): save it as CSV",
         "binary": "binary content (NUL bytes), not text",
-        "mixed line ends": "1 line(s) end in CRLF and 2 in LF, which DuckDB cannot read: save it with one kind of line end",
-        "stray CR": "line 3 holds a carriage return (CR) outside quotes, which DuckDB cannot read: remove it, or quote the value",
+        "mixed line ends":
+            "1 line(s) end in CRLF and 2 in LF, which DuckDB cannot read: save it with one kind of line end",
+        "stray CR":
+            "line 3 holds a carriage return (CR) outside quotes, which DuckDB cannot read:"
+            " remove it, or quote the value",
     }
 
 
@@ -114,7 +117,9 @@ def test_carriage_returns_duckdb_reads() -> None:
     quoted = HEADER + 'm-1,"al\rice.shape@plugin.example",2026-03-01T10:00:00Z,EU\n'
     assert csv_shape(quoted.encode(), False)["problem"] is None
     old_mac = (HEADER + ROW).replace("\n", "\r")
-    assert csv_shape(old_mac.encode(), False) == {"problem": None, "encoding": "utf-8", "delimiter": ",", "header": COLUMNS}
+    assert csv_shape(old_mac.encode(), False) == {
+        "problem": None, "encoding": "utf-8", "delimiter": ",", "header": COLUMNS,
+    }
 
 
 def test_line_numbers_count_the_lines_inside_quoted_values() -> None:
