@@ -255,12 +255,12 @@ def utf16_byte_order(head: bytes) -> str | None:
     return None
 
 
-def line_numbers(content: bytes, is_gzip: bool, offsets: list[int]) -> list[int]:
+def line_numbers(content: bytes, is_gzip: bool, offsets: list[int | None]) -> list[int | None]:
     """The line (1 for the first) on which each byte offset of the file
-    stands."""
+    stands; None for an offset that is None."""
     if is_gzip:
         content = gunzip(content) or b""
-    return [content.count(b"\n", 0, offset) + 1 for offset in offsets]
+    return [None if offset is None else content.count(b"\n", 0, offset) + 1 for offset in offsets]
 
 
 class Plugin(BasePlugin):

@@ -960,8 +960,10 @@
     ) -%}
     {#- every column is read, so every one is checked (a column no query
         reads is not decoded); the reject tables hold the rejected lines'
-        text, so they are dropped in the same statement that reads them -#}
+        text, so they are dropped in the same run_query that fills them -#}
     {%- set scan -%}
+        drop table if exists ses_send_log_reject_errors;
+        drop table if exists ses_send_log_reject_scans;
         drop table if exists ses_send_log_rejected_lines;
         select sum(hash(columns(*))) from {{ send_log.reader }};
         create temporary table ses_send_log_rejected_lines as
@@ -1001,8 +1003,10 @@
     {%- for file_name, line_offsets, record_lines, reasons_json in rejected_files -%}
         {%- set reasons = fromjson(reasons_json) -%}
         {#- DuckDB numbers records, and a quoted value may span lines: the
-            line of each rejected record's first byte, in a UTF-8 file -#}
-        {%- set line_numbers = fromjson(record_lines) -%}
+            line of each rejected record's first byte, in a UTF-8 file (the
+            record's number where DuckDB gives no byte position) -#}
+        {%- set record_numbers = fromjson(record_lines) -%}
+        {%- set line_numbers = record_numbers -%}
         {%- if send_log.encoding == 'utf-8' -%}
             {%- set line_numbers = fromjson(run_query(
                 'select cast(to_json(ses_line_numbers(content, ' ~ (file_name.lower().endswith('.gz') | string | lower)
@@ -1011,7 +1015,8 @@
         {%- endif -%}
         {%- for line_number in line_numbers -%}
             {%- do rejected_rows.append(
-                '(' ~ ses_string_literal(file_name) ~ ', ' ~ line_number ~ ', ' ~ ses_string_literal(reasons[loop.index0]) ~ ')'
+                '(' ~ ses_string_literal(file_name) ~ ', ' ~ (line_number or record_numbers[loop.index0])
+                ~ ', ' ~ ses_string_literal(reasons[loop.index0]) ~ ')'
             ) -%}
         {%- endfor -%}
     {%- endfor -%}
