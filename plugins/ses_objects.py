@@ -208,6 +208,10 @@ def csv_shape(content: bytes, is_gzip: bool) -> dict[str, Any]:
         line_feeds = content.count(b"\n")
         carriage_return_line_feeds = content.count(b"\r\n")
         if 0 < carriage_return_line_feeds < line_feeds:
+            # a line break inside a quoted value is no line end (Excel ends
+            # rows with CRLF and breaks lines in a cell with LF)
+            carriage_return_line_feeds, line_feeds = line_ends_outside_quotes(content)
+        if 0 < carriage_return_line_feeds < line_feeds:
             return {
                 **shape,
                 "problem": f"{carriage_return_line_feeds} line(s) end in CRLF and "
@@ -228,6 +232,21 @@ def csv_shape(content: bytes, is_gzip: bool) -> dict[str, Any]:
 
 
 LONE_CARRIAGE_RETURN = re.compile(rb"\r(?!\n)")
+LINE_FEED = re.compile(rb"\n")
+
+
+def line_ends_outside_quotes(content: bytes) -> tuple[int, int]:
+    """How many line feeds outside quoted values (an even number of quotes
+    before them, as RFC 4180 doubles a quote inside one) follow a carriage
+    return, and how many there are in all."""
+    quotes, counted_to, carriage_return_line_feeds, line_feeds = 0, 0, 0, 0
+    for match in LINE_FEED.finditer(content):
+        quotes += content.count(b'"', counted_to, match.start())
+        counted_to = match.start()
+        if quotes % 2 == 0:
+            line_feeds += 1
+            carriage_return_line_feeds += content[match.start() - 1:match.start()] == b"\r"
+    return carriage_return_line_feeds, line_feeds
 
 
 def stray_carriage_return_line(content: bytes) -> int | None:

@@ -116,6 +116,9 @@ def test_a_stray_latin1_byte_leaves_the_file_a_csv() -> None:
 def test_carriage_returns_duckdb_reads() -> None:
     quoted = HEADER + 'm-1,"al\rice.shape@plugin.example",2026-03-01T10:00:00Z,EU\n'
     assert csv_shape(quoted.encode(), False)["problem"] is None
+    # as Excel writes a cell with a line break: LF inside the quotes, CRLF at the row's end
+    excel = 'message_id,recipient,request_time,region\r\nm-1,alice.shape@plugin.example,t,"EU\nwest"\r\n'
+    assert csv_shape(excel.encode(), False)["problem"] is None
     old_mac = (HEADER + ROW).replace("\n", "\r")
     assert csv_shape(old_mac.encode(), False) == {
         "problem": None, "encoding": "utf-8", "delimiter": ",", "header": COLUMNS,
