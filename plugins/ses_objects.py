@@ -13,6 +13,16 @@ Everything else is SQL (macros/engine/files.sql). Two functions are Python:
   "}{"), cut by a scan that knows JSON strings. Only such texts come here;
   a plain line-per-record or concatenated object is cut in SQL.
 
+And two for the internal send log, a CSV file that DuckDB's reader is told
+how to read rather than left to guess (its guess changes when one row is
+bad):
+
+- `ses_csv_shape(content, is_gzip)`: what the file is (a problem that makes
+  it no CSV at all, else its encoding, delimiter and first line's fields).
+- `ses_line_numbers(content, is_gzip, offsets)`: the line on which each byte
+  offset stands, for the rows DuckDB's reader rejects (it numbers records,
+  and a quoted value may span lines).
+
 And, from ses_personal_data.py, `ses_mask_personal_data(value, kind, mode)`:
 a parsed value with its personal data masked as ses_pii_mode says, keyed by a
 secret that only Python reads (so it reaches no SQL, log or artifact), and
@@ -21,13 +31,14 @@ secret that only Python reads (so it reaches no SQL, log or artifact), and
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from typing import Any
 
 import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
-from duckdb.sqltypes import BLOB, BOOLEAN, VARCHAR
+from duckdb.sqltypes import BIGINT, BLOB, BOOLEAN, VARCHAR
 from ses_personal_data import mask_personal_data, pii_key_is_set
 
 try:
@@ -150,6 +161,127 @@ def split_json_text(text: str) -> list[str]:
     return records
 
 
+# The delimiters a send log may use, the first winning a tie (DuckDB's
+# reader tries the same four).
+CSV_DELIMITERS = (",", ";", "\t", "|")
+# How much of a file tells its encoding (NUL bytes here make it UTF-16 or
+# no text at all), and how much holds its first line.
+CSV_SNIFF_BYTES = 4096
+CSV_FIRST_LINE_BYTES = 65536
+UTF8_BOM = b"\xef\xbb\xbf"
+# Formats a send log is saved in by mistake, by their first bytes.
+NOT_CSV_SIGNATURES = {
+    b"PAR1": "a Parquet file: name it .parquet",
+    b"PK\x03\x04": "a ZIP archive (an Excel workbook?): save it as CSV",
+    b"\x1f\x8b": "gzip-compressed: name it .csv.gz",
+}
+
+
+def csv_shape(content: bytes, is_gzip: bool) -> dict[str, Any]:
+    """What a send-log CSV file is, from its bytes: `problem`, why it is no
+    CSV at all (None when it is one); else `encoding` (utf-8, or utf-16,
+    little-endian, by its byte-order mark or NUL bytes at every other
+    position: DuckDB reads no other UTF-16), `delimiter`
+    (the one of CSV_DELIMITERS its first line holds most of) and `header`,
+    its first line's fields. Nothing of the content but the first line's
+    fields is returned, and those only to be matched with the expected
+    column names: whether it is a header is for the caller to say."""
+    shape: dict[str, Any] = {"problem": None, "encoding": None, "delimiter": None, "header": None}
+    if is_gzip:
+        content = gunzip(content)
+        if content is None:
+            return {**shape, "problem": "named .gz but not a whole gzip stream"}
+    for signature, problem in NOT_CSV_SIGNATURES.items():
+        if content.startswith(signature):
+            return {**shape, "problem": problem}
+    head = content[:CSV_SNIFF_BYTES]
+    if head.startswith(b"\xfe\xff") or (b"\x00" in head and utf16_byte_order(head) == "big"):
+        return {**shape, "problem": "UTF-16 big-endian, which DuckDB cannot read: save it as UTF-8"}
+    if head.startswith(b"\xff\xfe") or (b"\x00" in head and utf16_byte_order(head) == "little"):
+        encoding = "utf-16"
+        text = content[:CSV_FIRST_LINE_BYTES].decode("utf-16-le", errors="replace").removeprefix("\ufeff")
+    elif b"\x00" in head:
+        return {**shape, "problem": "binary content (NUL bytes), not text"}
+    else:
+        encoding = "utf-8"
+        text = content[:CSV_FIRST_LINE_BYTES].removeprefix(UTF8_BOM).decode("utf-8", errors="replace")
+        line_feeds = content.count(b"\n")
+        carriage_return_line_feeds = content.count(b"\r\n")
+        if 0 < carriage_return_line_feeds < line_feeds:
+            # a line break inside a quoted value is no line end (Excel ends
+            # rows with CRLF and breaks lines in a cell with LF)
+            carriage_return_line_feeds, line_feeds = line_ends_outside_quotes(content)
+        if 0 < carriage_return_line_feeds < line_feeds:
+            return {
+                **shape,
+                "problem": f"{carriage_return_line_feeds} line(s) end in CRLF and "
+                f"{line_feeds - carriage_return_line_feeds} in LF, which DuckDB cannot read: "
+                "save it with one kind of line end",
+            }
+        stray_line = stray_carriage_return_line(content) if line_feeds else None
+        if stray_line is not None:
+            return {
+                **shape,
+                "problem": f"line {stray_line} holds a carriage return (CR) outside quotes, which DuckDB "
+                "cannot read: remove it, or quote the value",
+            }
+    first_line = re.split(r"\r\n|\n|\r", text, maxsplit=1)[0]
+    delimiter = max(CSV_DELIMITERS, key=first_line.count)
+    header = next(csv.reader([first_line], delimiter=delimiter), [])
+    return {**shape, "encoding": encoding, "delimiter": delimiter, "header": header}
+
+
+LONE_CARRIAGE_RETURN = re.compile(rb"\r(?!\n)")
+LINE_FEED = re.compile(rb"\n")
+
+
+def line_ends_outside_quotes(content: bytes) -> tuple[int, int]:
+    """How many line feeds outside quoted values (an even number of quotes
+    before them, as RFC 4180 doubles a quote inside one) follow a carriage
+    return, and how many there are in all."""
+    quotes, counted_to, carriage_return_line_feeds, line_feeds = 0, 0, 0, 0
+    for match in LINE_FEED.finditer(content):
+        quotes += content.count(b'"', counted_to, match.start())
+        counted_to = match.start()
+        if quotes % 2 == 0:
+            line_feeds += 1
+            carriage_return_line_feeds += content[match.start() - 1:match.start()] == b"\r"
+    return carriage_return_line_feeds, line_feeds
+
+
+def stray_carriage_return_line(content: bytes) -> int | None:
+    """The line of the first carriage return not followed by a line feed
+    and outside a quoted value (an even number of quotes before it, as
+    RFC 4180 doubles a quote inside one), or None."""
+    quotes, counted_to = 0, 0
+    for match in LONE_CARRIAGE_RETURN.finditer(content):
+        quotes += content.count(b'"', counted_to, match.start())
+        counted_to = match.start()
+        if quotes % 2 == 0:
+            return content.count(b"\n", 0, match.start()) + 1
+    return None
+
+
+def utf16_byte_order(head: bytes) -> str | None:
+    """The byte order of text in UTF-16 without a byte-order mark, where
+    ASCII characters make every other byte NUL: big-endian when the NULs
+    come first, little-endian when second; None for anything else."""
+    even, odd = head[0::2], head[1::2]
+    if even.count(0) == len(even):
+        return "big"
+    if odd.count(0) == len(odd):
+        return "little"
+    return None
+
+
+def line_numbers(content: bytes, is_gzip: bool, offsets: list[int | None]) -> list[int | None]:
+    """The line (1 for the first) on which each byte offset of the file
+    stands; None for an offset that is None."""
+    if is_gzip:
+        content = gunzip(content) or b""
+    return [None if offset is None else content.count(b"\n", 0, offset) + 1 for offset in offsets]
+
+
 class Plugin(BasePlugin):
     def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
         conn.create_function("ses_gunzip", gunzip, [BLOB], BLOB)
@@ -159,3 +291,12 @@ class Plugin(BasePlugin):
             null_handling="special", side_effects=False,
         )
         conn.create_function("ses_pii_key_is_set", pii_key_is_set, [], BOOLEAN, side_effects=True)
+        conn.create_function(
+            "ses_csv_shape", csv_shape, [BLOB, BOOLEAN],
+            duckdb.struct_type(
+                {"problem": VARCHAR, "encoding": VARCHAR, "delimiter": VARCHAR, "header": duckdb.list_type(VARCHAR)}
+            ),
+        )
+        conn.create_function(
+            "ses_line_numbers", line_numbers, [BLOB, BOOLEAN, duckdb.list_type(BIGINT)], duckdb.list_type(BIGINT)
+        )

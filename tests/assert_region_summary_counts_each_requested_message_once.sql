@@ -1,5 +1,7 @@
 -- No fan-out: the region summary's messages add up to the distinct requested
--- messages of the send log, however many recipients or events each has.
+-- messages of the send log, however many recipients or events each has; to
+-- every message SES reported on when no send log is configured.
+{%- set counted_messages = ref('int_ses__requests') if ses_send_log_path() else ref('stg_ses__events') %}
 
 with summary as (
 
@@ -10,8 +12,8 @@ with summary as (
 requested as (
 
     select count(distinct message_id) as requested_messages
-    from {{ ref('int_ses__requests') }}
-    where not is_removed
+    from {{ counted_messages }}
+    where {{ 'not is_removed' if ses_send_log_path() else 'true' }}
 
 )
 

@@ -682,43 +682,30 @@
 
 
 {#- The internal send log: CSV (every column read as text, so nothing is
-    guessed wrong) or Parquet, chosen by the file suffix. Its columns are
-    found by name while the model compiles (see ses_requests_file_columns:
-    the ses_requests_columns var maps the file's names, region may be
-    missing), and a missing one or an empty file fails in one line naming the
-    file. request_time is parsed to UTC (with the ses_requests_time_format
-    var when set) and also kept as written, so a time that does not parse is
-    counted, not silently null. Every further column (campaign, team, ...)
-    goes into the request_attributes map as text, so a company's own columns
-    reach the marts without the project knowing them. -#}
+    guessed wrong) or Parquet, chosen by the file suffix; `location` empty
+    when none is configured (the send log is optional), which reads as a
+    send log without rows. Its columns are found by name while the model
+    compiles (see ses_requests_file_columns: the ses_requests_columns var
+    maps the file's names, region may be missing), and a missing one, an
+    empty file or a file that is no CSV (Parquet) at all fails in one line
+    naming the file. A CSV row that cannot be read is left out here and
+    quarantined by ses_read_request_rejects. request_time is parsed to UTC
+    (with the ses_requests_time_format var when set) and also kept as
+    written, so a time that does not parse is counted, not silently null.
+    Every further column (campaign, team, ...) goes into the
+    request_attributes map as text, so a company's own columns reach the
+    marts without the project knowing them. -#}
 {% macro ses_read_requests(location) -%}
+    {%- if location | string == '' -%}
+        {{ return(ses_no_requests()) }}
+    {%- endif -%}
     {{ return(adapter.dispatch('ses_read_requests', 'ses_analytics')(location)) }}
 {%- endmacro %}
 
 {% macro default__ses_read_requests(location) -%}
     {%- set path = location | string -%}
-    {%- if path.lower().endswith('.parquet') -%}
-        {%- set reader = 'read_parquet(' ~ ses_string_literal(path) ~ ')' -%}
-    {%- else -%}
-        {%- set reader = 'read_csv(' ~ ses_string_literal(path) ~ ', header = true, all_varchar = true)' -%}
-    {%- endif -%}
-    {%- set file_column_types = {} -%}
-    {%- if execute -%}
-        {#- listing a remote location first makes a wrong one fail in one line, naming it -#}
-        {%- set files = ses_location_files(path, 'ses_requests_path') -%}
-        {%- set empty_files = run_query('select filename from read_blob(' ~ files ~ ') where size = 0 order by filename').columns[0].values() -%}
-        {%- if empty_files | length > 0 -%}
-            {%- do exceptions.raise_compiler_error(
-                'ses_requests_path ' ~ empty_files[0] ~ ': the file is empty (0 bytes); a send log without requests'
-                ~ ' still has its header line, e.g. message_id,recipient,request_time,region'
-            ) -%}
-        {%- endif -%}
-        {%- set described = run_query('describe select * from ' ~ reader) -%}
-        {%- for row in described.rows -%}
-            {%- do file_column_types.update({row[0]: row[1]}) -%}
-        {%- endfor -%}
-    {%- endif -%}
-    {%- set layout = ses_requests_layout(path, file_column_types if execute else none, 'VARCHAR') -%}
+    {%- set send_log = ses_duckdb_send_log_reader(path, 'ignore_errors = true') -%}
+    {%- set layout = ses_requests_layout(path, send_log.column_types, 'VARCHAR', send_log.has_header_line) -%}
     {%- set columns, attribute_columns, time_format = layout.columns, layout.attribute_columns, layout.time_format -%}
     select
         message_id,
@@ -742,9 +729,9 @@
             map {
                 {%- for column_name in attribute_columns %} {{ ses_string_literal(column_name) }}: cast({{ ses_quoted_identifier(column_name) }} as varchar){{ ',' if not loop.last }}{% endfor %} }
             {%- else -%}
-            cast(null as map(varchar, varchar))
+            cast(null as {{ ses_text_map_type() }})
             {%- endif %} as request_attributes
-        from {{ reader }}
+        from {{ send_log.reader }}
     ) as send_log
 {%- endmacro %}
 
@@ -752,7 +739,8 @@
     string; quotes doubled inside quotes and line breaks inside them, as
     DuckDB reads them), both through a temporary view that is described
     while the model compiles. The empty-file error names the location:
-    Spark lists no file of 0 bytes. -#}
+    Spark lists no file of 0 bytes. Spark's reader keeps a row it cannot
+    split as well as it can (PERMISSIVE), so no row is quarantined here. -#}
 {% macro spark__ses_read_requests(location) -%}
     {%- set path = location | string -%}
     {%- set file_column_types = {} -%}
@@ -775,7 +763,9 @@
             ) -%}
         {%- endif -%}
     {%- endif -%}
-    {%- set layout = ses_requests_layout(path, file_column_types if execute else none, 'string') -%}
+    {%- set layout = ses_requests_layout(
+        path, file_column_types if execute else none, 'string', not path.lower().endswith('.parquet')
+    ) -%}
     {%- set columns, attribute_columns, time_format = layout.columns, layout.attribute_columns, layout.time_format -%}
     select
         message_id,
@@ -799,10 +789,269 @@
             map(
                 {%- for column_name in attribute_columns %} {{ ses_string_literal(column_name) }}, cast({{ ses_quoted_identifier(column_name) }} as string){{ ',' if not loop.last }}{% endfor %} )
             {%- else -%}
-            cast(null as map<string, string>)
+            cast(null as {{ ses_text_map_type() }})
             {%- endif %} as request_attributes
         from {{ reader }}
     ) as send_log
+{%- endmacro %}
+
+
+{#- A send log without rows, in the columns and types of ses_read_requests:
+    what the models read when no send log is configured. -#}
+{% macro ses_no_requests() -%}
+    select
+        cast(null as {{ dbt.type_string() }}) as message_id,
+        cast(null as {{ dbt.type_string() }}) as recipient,
+        cast(null as {{ dbt.type_timestamp() }}) as request_time,
+        cast(null as {{ dbt.type_string() }}) as request_time_text,
+        cast(null as {{ dbt.type_string() }}) as region,
+        cast(null as {{ ses_text_map_type() }}) as request_attributes
+    where false
+{%- endmacro %}
+
+
+{#- The engine's type of a map from text to text (request_attributes). -#}
+{% macro ses_text_map_type() -%}
+    {{ return(adapter.dispatch('ses_text_map_type', 'ses_analytics')()) }}
+{%- endmacro %}
+
+{% macro default__ses_text_map_type() -%}
+    {{ return('map(varchar, varchar)') }}
+{%- endmacro %}
+
+{% macro spark__ses_text_map_type() -%}
+    {{ return('map<string, string>') }}
+{%- endmacro %}
+
+
+{#- DuckDB's reader of the send log at `path`, told what the file is rather
+    than left to guess (its CSV sniffer guesses another delimiter or quote
+    when one row is bad, and then misreads every row). While the model
+    compiles each file is looked at once: an empty file, a file that is no
+    CSV (Parquet) at all, files that differ in their first line, and a CSV
+    without a header line each fail in one line naming the file, never
+    quoting its content. A CSV is then read with the delimiter and encoding
+    found, RFC 4180 quotes and the header's names, each column as text;
+    `csv_options` says what to do with a row that does not fit (ignore_errors
+    or store_rejects). Returns `reader`, `column_types` (the file's columns
+    with their types; none while dbt parses), `has_header_line` (a CSV's
+    first line names its columns), and for a CSV its `encoding` and
+    `header_length`. -#}
+{% macro ses_duckdb_send_log_reader(path, csv_options) -%}
+    {%- set is_parquet = path.lower().endswith('.parquet') -%}
+    {%- if not execute -%}
+        {%- set reader = 'read_parquet(' ~ ses_string_literal(path) ~ ')' if is_parquet
+            else 'read_csv(' ~ ses_string_literal(path) ~ ', header = true, all_varchar = true)' -%}
+        {{ return({'reader': reader, 'column_types': none, 'has_header_line': not is_parquet}) }}
+    {%- endif -%}
+    {#- listing a remote location first makes a wrong one fail in one line, naming it -#}
+    {%- set files = ses_location_files(path, 'ses_requests_path') -%}
+    {%- set file_checks -%}
+        select
+            filename,
+            size = 0 as is_empty,
+            {%- if is_parquet %}
+            case when content[1:4] <> 'PAR1'::blob then 'no Parquet magic number; a CSV file is named .csv' end
+                as problem,
+            null as encoding,
+            null as delimiter,
+            null as header_json
+            {%- else %}
+            shape.problem,
+            shape.encoding,
+            shape.delimiter,
+            cast(to_json(shape.header) as varchar) as header_json
+            {%- endif %}
+        from (
+            select
+                filename,
+                size,
+                content,
+                ses_csv_shape(content, lower(filename) like '%.gz') as shape
+            from read_blob({{ files }})
+        ) as send_log_files
+        order by filename
+    {%- endset -%}
+    {%- set checked_files = run_query(file_checks).rows -%}
+    {%- if not checked_files -%}
+        {%- do exceptions.raise_compiler_error(
+            'ses_requests_path ' ~ path ~ ': no such file (or a glob that matches none); set the var to your'
+            ~ ' send log, or leave it empty for none'
+        ) -%}
+    {%- endif -%}
+    {%- for file_name, is_empty, problem, _, _, _ in checked_files -%}
+        {%- if is_empty -%}
+            {%- do exceptions.raise_compiler_error(
+                'ses_requests_path ' ~ file_name ~ ': the file is empty (0 bytes); a send log without requests'
+                ~ ' still has its header line, e.g. message_id,recipient,request_time,region'
+            ) -%}
+        {%- endif -%}
+        {%- if problem -%}
+            {%- do exceptions.raise_compiler_error(
+                'ses_requests_path ' ~ file_name ~ ': not a ' ~ ('Parquet' if is_parquet else 'CSV') ~ ' file: ' ~ problem
+            ) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if is_parquet -%}
+        {%- set reader = 'read_parquet(' ~ files ~ ')' -%}
+        {%- set column_types = {} -%}
+        {%- for row in run_query('describe select * from ' ~ reader).rows -%}
+            {%- do column_types.update({row[0]: row[1]}) -%}
+        {%- endfor -%}
+        {{ return({'reader': reader, 'column_types': column_types, 'has_header_line': false}) }}
+    {%- endif -%}
+    {%- set first_file, _, _, encoding, delimiter, header_json = checked_files[0] -%}
+    {%- for file_name, _, _, file_encoding, file_delimiter, file_header_json in checked_files[1:] -%}
+        {%- if [file_encoding, file_delimiter, file_header_json] != [encoding, delimiter, header_json] -%}
+            {%- do exceptions.raise_compiler_error(
+                'ses_requests_path ' ~ file_name ~ ': its first line, delimiter or encoding differs from that of '
+                ~ first_file ~ '; every file of the send log has the same header line'
+            ) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set header = fromjson(header_json) -%}
+    {#- a first line that is no header fails here, before any of it is named -#}
+    {%- do ses_requests_file_columns(path, header, true) -%}
+    {%- set column_types = {} -%}
+    {%- for name in header -%}
+        {%- set name = name if name | trim else 'column' ~ loop.index0 -%}
+        {%- if name in column_types -%}
+            {%- do exceptions.raise_compiler_error(
+                'ses_requests_path ' ~ first_file ~ ': the header line names ' ~ name ~ ' twice'
+            ) -%}
+        {%- endif -%}
+        {%- do column_types.update({name: 'VARCHAR'}) -%}
+    {%- endfor -%}
+    {%- set column_list = [] -%}
+    {%- for name in column_types -%}
+        {%- do column_list.append(ses_string_literal(name) ~ ': ' ~ ses_string_literal('VARCHAR')) -%}
+    {%- endfor -%}
+    {%- set reader -%}
+        read_csv({{ files }}, auto_detect = false, header = true, delim = {{ ses_string_literal(delimiter) }},
+            quote = '"', escape = '"', encoding = {{ ses_string_literal(encoding) }},
+            columns = { {{ column_list | join(', ') }} }, {{ csv_options }})
+    {%- endset -%}
+    {{ return({
+        'reader': reader, 'column_types': column_types, 'has_header_line': true,
+        'encoding': encoding, 'header_length': column_types | length,
+    }) }}
+{%- endmacro %}
+
+
+{#- The send-log lines that could not be read, one row each: file_name,
+    line_number (1 for the header line), rejection_reason. Never a value of
+    the line: DuckDB's reject tables quote the line, so they are read for
+    line numbers and error types only and dropped at once. None while no
+    send log is configured, for Parquet, and on Spark. -#}
+{% macro ses_read_request_rejects(location) -%}
+    {%- if location | string == '' -%}
+        {{ return(ses_no_request_rejects()) }}
+    {%- endif -%}
+    {{ return(adapter.dispatch('ses_read_request_rejects', 'ses_analytics')(location)) }}
+{%- endmacro %}
+
+{% macro default__ses_read_request_rejects(location) -%}
+    {%- set path = location | string -%}
+    {%- if not execute or path.lower().endswith('.parquet') -%}
+        {{ return(ses_no_request_rejects()) }}
+    {%- endif -%}
+    {%- set send_log = ses_duckdb_send_log_reader(
+        path, "store_rejects = true, rejects_table = 'ses_send_log_reject_errors', rejects_scan = 'ses_send_log_reject_scans'"
+    ) -%}
+    {#- every column is read, so every one is checked (a column no query
+        reads is not decoded); the reject tables hold the rejected lines'
+        text, so they are dropped in the same run_query that fills them -#}
+    {%- set scan -%}
+        drop table if exists ses_send_log_reject_errors;
+        drop table if exists ses_send_log_reject_scans;
+        drop table if exists ses_send_log_rejected_lines;
+        select sum(hash(columns(*))) from {{ send_log.reader }};
+        create temporary table ses_send_log_rejected_lines as
+        select
+            scans.file_path as file_name,
+            errors.line as record_line,
+            errors.line_byte_position as line_offset,
+            {{ ses_send_log_rejection_reason('errors.error_type', send_log.header_length) }} as rejection_reason
+        from ses_send_log_reject_errors as errors
+        inner join ses_send_log_reject_scans as scans
+            on errors.scan_id = scans.scan_id and errors.file_id = scans.file_id;
+        drop table ses_send_log_reject_errors;
+        drop table ses_send_log_reject_scans;
+        select
+            file_name,
+            cast(to_json(list(line_offset order by record_line)) as varchar) as line_offsets,
+            cast(to_json(list(record_line order by record_line)) as varchar) as record_lines,
+            cast(to_json(list(rejection_reason order by record_line)) as varchar) as rejection_reasons
+        from (
+            select
+                file_name,
+                record_line,
+                min(line_offset) as line_offset,
+                string_agg(distinct rejection_reason, '; ' order by rejection_reason) as rejection_reason
+            from ses_send_log_rejected_lines
+            group by file_name, record_line
+        ) as rejected_lines
+        group by file_name
+        order by file_name
+    {%- endset -%}
+    {%- set rejected_files = run_query(scan).rows -%}
+    {%- do run_query('drop table ses_send_log_rejected_lines') -%}
+    {%- if not rejected_files -%}
+        {{ return(ses_no_request_rejects()) }}
+    {%- endif -%}
+    {%- set rejected_rows = [] -%}
+    {%- for file_name, line_offsets, record_lines, reasons_json in rejected_files -%}
+        {%- set reasons = fromjson(reasons_json) -%}
+        {#- DuckDB numbers records, and a quoted value may span lines: the
+            line of each rejected record's first byte, in a UTF-8 file (the
+            record's number where DuckDB gives no byte position) -#}
+        {%- set record_numbers = fromjson(record_lines) -%}
+        {%- set line_numbers = record_numbers -%}
+        {%- if send_log.encoding == 'utf-8' -%}
+            {%- set line_numbers = fromjson(run_query(
+                'select cast(to_json(ses_line_numbers(content, ' ~ (file_name.lower().endswith('.gz') | string | lower)
+                ~ ', ' ~ line_offsets ~ ')) as varchar) from read_blob(' ~ ses_string_literal(file_name) ~ ')'
+            ).columns[0].values()[0]) -%}
+        {%- endif -%}
+        {%- for line_number in line_numbers -%}
+            {%- do rejected_rows.append(
+                '(' ~ ses_string_literal(file_name) ~ ', ' ~ (line_number or record_numbers[loop.index0])
+                ~ ', ' ~ ses_string_literal(reasons[loop.index0]) ~ ')'
+            ) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    select
+        cast(file_name as varchar) as file_name,
+        cast(line_number as bigint) as line_number,
+        cast(rejection_reason as varchar) as rejection_reason
+    from (values {{ rejected_rows | join(', ') }}) as rejected_lines (file_name, line_number, rejection_reason)
+{%- endmacro %}
+
+{% macro spark__ses_read_request_rejects(location) -%}
+    {{ return(ses_no_request_rejects()) }}
+{%- endmacro %}
+
+{#- No rejected send-log line, in the columns and types of ses_read_request_rejects. -#}
+{% macro ses_no_request_rejects() -%}
+    select
+        cast(null as {{ dbt.type_string() }}) as file_name,
+        cast(null as {{ dbt.type_bigint() }}) as line_number,
+        cast(null as {{ dbt.type_string() }}) as rejection_reason
+    where false
+{%- endmacro %}
+
+{#- Why DuckDB's CSV reader rejected a send-log line, from its error type
+    (never its error message, which may quote the line), for a header of
+    `header_length` columns. -#}
+{% macro ses_send_log_rejection_reason(error_type, header_length) -%}
+    case {{ error_type }}
+        when 'TOO MANY COLUMNS' then 'more fields than the {{ header_length }} of the header line'
+        when 'MISSING COLUMNS' then 'fewer fields than the {{ header_length }} of the header line'
+        when 'INVALID ENCODING' then 'bytes that are not text in the file''s encoding (a stray Latin-1 byte in UTF-8?)'
+        when 'UNQUOTED VALUE' then 'a quote that does not close, or text after a closing quote'
+        when 'LINE SIZE OVER MAXIMUM' then 'a line longer than the reader''s maximum (2,000,000 bytes)'
+        else lower({{ error_type }})
+    end
 {%- endmacro %}
 
 

@@ -1,3 +1,13 @@
+{#- Where the internal send log is: the ses_requests_path var, a relative
+    path taken from the project folder; empty when none is configured. The
+    send log is optional: without it the models read a send log without
+    rows (ses_read_requests), every message's region is unknown, and the
+    warnings about requests are off. -#}
+{% macro ses_send_log_path() -%}
+    {{ return(ses_project_path((ses_setting('ses_requests_path') or '') | string | trim)) }}
+{%- endmacro %}
+
+
 {#- The internal send log's columns. The project knows four: message_id,
     recipient and request_time are required, region is optional (null when
     the file has none; the region summary calls it unknown). The
@@ -10,8 +20,13 @@
     the file has (`file_columns`; none before the file is read, while dbt
     parses, when every column is taken to be there under its own name).
     Fails in one line naming the file and the missing column (a key of
-    ses_requests_columns the project does not know fails the settings check). -#}
-{% macro ses_requests_file_columns(location, file_columns) -%}
+    ses_requests_columns the project does not know fails the settings
+    check). With
+    `from_header_line` the names are a CSV's first line, which is no header
+    when it names none of the required columns (its first row of data,
+    then): that fails too, naming the columns expected and none of the
+    line's cells. -#}
+{% macro ses_requests_file_columns(location, file_columns, from_header_line=false) -%}
     {#- each of the project's columns, and whether the file must have it -#}
     {%- set known_columns = {'message_id': true, 'recipient': true, 'request_time': true, 'region': false} -%}
     {#- checked by ses_setting: a mapping of these names only -#}
@@ -20,6 +35,21 @@
     {%- for file_column in file_columns or [] -%}
         {%- do file_names.update({file_column.lower(): file_column}) -%}
     {%- endfor -%}
+    {%- set required_names = [] -%}
+    {%- for name, required in known_columns.items() if required -%}
+        {%- do required_names.append((configured.get(name) or name) | string) -%}
+    {%- endfor -%}
+    {%- set header_names = [] -%}
+    {%- for wanted in required_names if wanted.lower() in file_names -%}
+        {%- do header_names.append(wanted) -%}
+    {%- endfor -%}
+    {%- if from_header_line and file_columns is not none and not header_names -%}
+        {%- do exceptions.raise_compiler_error(
+            'ses_requests_path ' ~ location ~ ': no header line: line 1 names none of the columns '
+            ~ required_names | join(', ') ~ '; a send log starts with a line naming its columns, e.g. '
+            ~ required_names | join(',') ~ ',region (or map yours with the ses_requests_columns var)'
+        ) -%}
+    {%- endif -%}
     {%- set found = {} -%}
     {%- for name, required in known_columns.items() -%}
         {%- set wanted = (configured.get(name) or name) | string -%}
@@ -44,9 +74,12 @@
     `attribute_columns`, every further one, for request_attributes; and
     `time_format`, the ses_requests_time_format var, or empty when
     request_time is not text (`text_type`, the engine's name for it): a
-    Parquet timestamp is read as it is typed. -#}
-{% macro ses_requests_layout(location, file_column_types, text_type) -%}
-    {%- set columns = ses_requests_file_columns(location, file_column_types.keys() | list if file_column_types is not none else none) -%}
+    Parquet timestamp is read as it is typed. `from_header_line`: the names
+    are a CSV's first line (see ses_requests_file_columns). -#}
+{% macro ses_requests_layout(location, file_column_types, text_type, from_header_line=false) -%}
+    {%- set columns = ses_requests_file_columns(
+        location, file_column_types.keys() | list if file_column_types is not none else none, from_header_line
+    ) -%}
     {%- set used_columns = [] -%}
     {%- for column_name in columns.values() if column_name is not none -%}
         {%- do used_columns.append(column_name.lower()) -%}
@@ -79,4 +112,12 @@
     view, which no lasting view may name: a table, written each build. -#}
 {% macro spark__ses_requests_materialized() -%}
     {{ return('table') }}
+{%- endmacro %}
+
+
+{#- Which messages of fct_ses_messages ses_region_summary counts: the
+    requested ones (those of the send log), or every message when no send
+    log is configured, since then none is requested. -#}
+{% macro ses_region_summary_messages() -%}
+    {{ return('was_requested' if ses_send_log_path() else 'true') }}
 {%- endmacro %}

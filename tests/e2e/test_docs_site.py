@@ -214,7 +214,7 @@ def test_lineage_of_the_message_fact_names_its_parents_and_the_notebook(docs_tar
 @pytest.mark.parametrize("site", ["served", "single_file"])
 def test_full_lineage_graph_draws_every_model_and_no_test(docs_target, manifest, site) -> None:
     """The graph the overview page opens: dbt-docs would draw the singular
-    and unit tests too (43 of 84 nodes); the site `make docs` serves leaves
+    and unit tests too (45 of 85 nodes); the site `make docs` serves leaves
     them out, and a test's own page still draws the test."""
     models = {node_id for node_id, node in manifest["nodes"].items() if node["resource_type"] == "model"}
     singular_tests = [
