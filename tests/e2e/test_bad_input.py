@@ -66,15 +66,40 @@ ODD_OBJECTS: dict[str, tuple[bytes, int, dict[str, int]]] = {
         pretty("pretty-cut-1") + b"\n" + TRUNCATED + b"\n" + pretty("pretty-cut-2") + b"\n", 2, {"invalid_json": 1}
     ),
 }
-EVENTS = sum(events for _, events, _ in ODD_OBJECTS.values())  # 19
+# Objects reached through symbolic links (a folder assembled from links, a
+# sync tool's layout), written outside the events folder: one linked as a
+# file into the hour folder, two in a folder linked as another hour folder.
+LINKED_FILE = "p-linked-object"
+LINKED_FOLDER_OBJECTS = ("q-in-linked-folder", "r-in-linked-folder")
+LINKED_OBJECTS: dict[str, tuple[bytes, int, dict[str, int]]] = {
+    LINKED_FILE: (line("linked-1") + b"\n" + line("linked-2") + b"\n", 2, {}),
+    LINKED_FOLDER_OBJECTS[0]: (line("linked-3") + b"\n", 1, {}),
+    LINKED_FOLDER_OBJECTS[1]: (line("linked-4") + b"\nnot json\n", 1, {"invalid_json": 1}),
+}
+ALL_OBJECTS = {**ODD_OBJECTS, **LINKED_OBJECTS}
+EVENTS = sum(events for _, events, _ in ALL_OBJECTS.values())  # 23
 REJECTIONS: dict[str, int] = {}
-for _, _, rejections in ODD_OBJECTS.values():
+for _, _, rejections in ALL_OBJECTS.values():
     for reason, count in rejections.items():
         REJECTIONS[reason] = REJECTIONS.get(reason, 0) + count
 
 
-def write_odd_objects(work_dir: Path) -> None:
-    write_objects(work_dir, {name: content for name, (content, _, _) in ODD_OBJECTS.items()})
+def write_odd_objects(work_dir: Path, link_loop: bool = True) -> None:
+    """The odd objects in one hour folder, and the linked ones: a link to a
+    file beside them, a link to a folder as the next hour's folder, and
+    (link_loop) a link from the hour folder back to the day's folder above
+    it, a loop a listing must not follow for ever."""
+    events = write_objects(work_dir, {name: content for name, (content, _, _) in ODD_OBJECTS.items()})
+    linked = work_dir / "linked_source"
+    (linked / "folder").mkdir(parents=True)
+    (linked / LINKED_FILE).write_bytes(LINKED_OBJECTS[LINKED_FILE][0])
+    for name in LINKED_FOLDER_OBJECTS:
+        (linked / "folder" / name).write_bytes(LINKED_OBJECTS[name][0])
+    day = events / "2026/03/01"
+    (day / "10" / LINKED_FILE).symlink_to(Path("../../../../../linked_source") / LINKED_FILE)
+    (day / "11").symlink_to(Path("../../../../linked_source/folder"), target_is_directory=True)
+    if link_loop:
+        (day / "10" / "loop").symlink_to(Path(".."), target_is_directory=True)
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +117,7 @@ def test_hand_counted_tallies(odd_build: DbtBuild) -> None:
 
 def assert_hand_counted_tallies(build: DbtBuild) -> None:
     """Also asked of the Spark build (tests/spark)."""
-    assert EVENTS == 19 and sum(REJECTIONS.values()) == 6
+    assert EVENTS == 23 and sum(REJECTIONS.values()) == 7
     assert build.scalar("select count(*) from main_ses_staging.stg_ses__events") == EVENTS
     assert dict(build.query(
         "select rejection_reason, count(*) from main_ses_marts.ses_rejected_records group by 1"
@@ -112,7 +137,7 @@ def assert_each_object_yields_its_own_events(build: DbtBuild) -> None:
     per_object = dict(build.query(
         "select regexp_extract(file_name, '[^/]+$'), count(*) from main_ses_staging.stg_ses__events group by 1"
     ))
-    assert per_object == {name: events for name, (_, events, _) in ODD_OBJECTS.items() if events}
+    assert per_object == {name: events for name, (_, events, _) in ALL_OBJECTS.items() if events}
 
 
 def test_unreadable_objects_are_named_with_their_cause(odd_build: DbtBuild) -> None:
