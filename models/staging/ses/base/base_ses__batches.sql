@@ -1,6 +1,6 @@
 -- grain: one batch of base_ses__records (the records one run parsed, sharing
 -- its loaded_at): how many records, events and rejects it held, and which of
--- its records repeat an event read before (redeliveries)
+-- its records repeat an event, or a rejected record, read before (redeliveries)
 {{ config(
     schema=ses_schema('staging'),
     materialized='incremental',
@@ -13,6 +13,21 @@
     and carrying the wide parsed rows through that ranking costs several
     times the parse. A batch row is written even when nothing repeated, so
     the next run knows which batches it has seen. -#}
+
+{#- A rejected record has no event id: it is the same record read again when
+    an earlier batch read the same object (by name) and found the same text
+    as often (the nth copy of a text in an object matches the nth): an object
+    written again, records appended, is read again whole. Rejected records
+    are rare, so comparing their texts is cheap. -#}
+{%- set rejected_records_with_text -%}
+    select
+        raw_record_id,
+        file_name,
+        record_text,
+        loaded_at
+    from {{ ref('base_ses__records') }}
+    where rejection_reason is not null and record_text is not null
+{%- endset %}
 
 with new_records as (
 
@@ -60,6 +75,48 @@ ranked_copies as (
 
 ),
 
+rejected_copies as (
+
+    -- the rejected records of the objects that gave this run rejected
+    -- records, numbered among the copies of their text in their batch
+    select
+        rejected_records.raw_record_id,
+        rejected_records.file_name,
+        rejected_records.record_text,
+        rejected_records.loaded_at,
+        row_number() over (
+            partition by rejected_records.loaded_at, rejected_records.file_name, rejected_records.record_text
+            order by rejected_records.raw_record_id
+        ) as copy_number
+    from ({{ rejected_records_with_text }}) as rejected_records
+    where rejected_records.file_name in (
+        select new_rejected.file_name
+        from ({{ rejected_records_with_text }}) as new_rejected
+        where {{ ses_loaded_since_last_run('new_rejected.loaded_at') }}
+    )
+
+),
+
+rejected_records_read_again as (
+
+    select
+        read_again.loaded_at,
+        read_again.raw_record_id
+    from rejected_copies as read_again
+    where
+        {{ ses_loaded_since_last_run('read_again.loaded_at') }}
+        and exists (
+            select 1
+            from rejected_copies as read_before
+            where
+                read_before.file_name = read_again.file_name
+                and read_before.record_text = read_again.record_text
+                and read_before.copy_number = read_again.copy_number
+                and read_before.loaded_at < read_again.loaded_at
+        )
+
+),
+
 redeliveries as (
 
     select
@@ -67,6 +124,13 @@ redeliveries as (
         raw_record_id
     from ranked_copies
     where copy_number > 1 or event_id in (select events_read_before.event_id from events_read_before)
+
+    union all
+
+    select
+        loaded_at,
+        raw_record_id
+    from rejected_records_read_again
 
 ),
 
@@ -87,27 +151,50 @@ batch_records as (
         loaded_at,
         count(*) as count_records,
         cast(sum(case when rejection_reason is not null then 1 else 0 end) as {{ dbt.type_bigint() }})
-            as count_rejected
+            as count_rejected_records
     from new_records
     group by loaded_at
+
+),
+
+batch_rejected_records_read_again as (
+
+    select
+        loaded_at,
+        count(*) as count_read_again
+    from rejected_records_read_again
+    group by loaded_at
+
+),
+
+batch_counts as (
+
+    -- a rejected record read again is a redelivery, not a new rejection
+    select
+        batch_records.loaded_at,
+        batch_records.count_records,
+        coalesce(batch_redeliveries.count_redeliveries, 0) as count_redeliveries,
+        batch_records.count_rejected_records
+        - coalesce(batch_rejected_records_read_again.count_read_again, 0) as count_rejected,
+        batch_redeliveries.redelivered_record_ids
+    from batch_records
+    left join batch_redeliveries
+        on batch_records.loaded_at = batch_redeliveries.loaded_at
+    left join batch_rejected_records_read_again
+        on batch_records.loaded_at = batch_rejected_records_read_again.loaded_at
 
 ),
 
 final as (
 
     select
-        batch_records.loaded_at,
-        batch_records.count_records,
-        batch_records.count_records
-        - batch_records.count_rejected
-        - coalesce(batch_redeliveries.count_redeliveries, 0) as count_events,
-        coalesce(batch_redeliveries.count_redeliveries, 0) as count_redeliveries,
-        batch_records.count_rejected,
-        coalesce(batch_redeliveries.redelivered_record_ids, {{ ses_empty_list(ses_hash128_type()) }})
-            as redelivered_record_ids
-    from batch_records
-    left join batch_redeliveries
-        on batch_records.loaded_at = batch_redeliveries.loaded_at
+        loaded_at,
+        count_records,
+        count_records - count_rejected - count_redeliveries as count_events,
+        count_redeliveries,
+        count_rejected,
+        coalesce(redelivered_record_ids, {{ ses_empty_list(ses_hash128_type()) }}) as redelivered_record_ids
+    from batch_counts
 
 )
 
