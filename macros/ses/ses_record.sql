@@ -1,6 +1,7 @@
 {#- The pieces of base_ses__records that are generated from the field lists
     (ses_fields.sql) and the ses_event_types var, so the model reads as the
-    steps it takes. -#}
+    steps it takes; and the rule the models reading it share, that a
+    redelivery is left out. -#}
 
 {#- Every field the one parse of a raw record reads: the envelope's own keys
     (SNS, EventBridge), the SES record at the top (bare records and legacy
@@ -146,4 +147,17 @@
 {% macro ses_mail_field(field) -%}
     {%- set value = ses_struct_field('record_mail', field.json) -%}
     {{ ses_parse_timestamp(value) if field.type == 'timestamp' else value }}
+{%- endmacro %}
+
+
+{#- The rows of `records` (rows of base_ses__records) that no batch of
+    `batches` (base_ses__batches) lists as a redelivery: both are the names of
+    CTEs of the calling model, which refs its inputs itself. -#}
+{% macro ses_without_redeliveries(records, batches) -%}
+    select {{ records }}.*
+    from {{ records }}
+    where {{ records }}.raw_record_id not in (
+        select {{ ses_unnest(batches ~ '.redelivered_record_ids') }} as raw_record_id
+        from {{ batches }}
+    )
 {%- endmacro %}
