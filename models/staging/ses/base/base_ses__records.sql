@@ -250,7 +250,8 @@ timed as (
         {{ ses_parse_timestamp(
             'coalesce(' ~ ses_type_object_timestamp(typed_event_types) ~ ', '
             ~ ses_struct_field('record_mail', 'timestamp') ~ ')'
-        ) }} as event_at
+        ) }} as event_at,
+        {{ ses_mail_field(ses_mail_fields() | selectattr('name', 'equalto', 'sent_at') | first) }} as sent_at
     from refitted
 
 ),
@@ -273,6 +274,12 @@ judged as (
             when message_id is null then 'missing_message_id'
             when {{ ses_type_object_is_missing(typed_event_types) }} then 'missing_event_details'
             when event_at is null then 'invalid_timestamp'
+            -- a time before SES existed or after the build's load time (a
+            -- 1970 or 2099 date) would stretch every daily mart over decades;
+            -- mail.timestamp counts too: it is the send day of every figure
+            when
+                {{ ses_is_implausible_timestamp('event_at') }} or {{ ses_is_implausible_timestamp('sent_at') }}
+                then 'implausible_timestamp'
         end as rejection_reason
     from timed
 
@@ -299,7 +306,11 @@ final as (
         message_id,
         event_at,
         {%- for field in ses_mail_fields() if field.name != 'message_id' %}
-            {{ ses_mail_field(field) }} as {{ field.name }},  -- noqa: RF04
+            {%- if field.name == 'sent_at' %}
+                sent_at,
+            {%- else %}
+                {{ ses_mail_field(field) }} as {{ field.name }},  -- noqa: RF04
+            {%- endif %}
         {%- endfor %}
         configuration_set,
         {%- for event_type in typed_event_types %}
