@@ -203,23 +203,15 @@ type_objects as (
 
 values_as_written as (
 
-    -- a field SES always writes that parsed as null although the record
-    -- holds a value: the value as written (rare, so read again only then)
+    -- a field looked at again (ses_required_fields) that parsed as null
+    -- although the record holds a value: the value as written (rare, so
+    -- read again only then)
     select
         *,
-        {%- for required in required_fields if required.container %}
-            case
-                when
-                    {{ required.container }} is not null
-                    and {{ ses_struct_field(required.container, required.field.json) }} is null
-                    then {{ ses_json_value('ses_record_text', required.path) }}
-            end as {{ required.unfit_column }},
+        {%- for required in required_fields[:-1] %}
+            {{ ses_value_as_written(required) }} as {{ required.unfit_column }},
         {%- endfor %}
-        -- the one tag the project types, when not written as a list
-        case
-            when configuration_set is null and {{ ses_struct_field('record_mail', 'tags') }} is not null
-                then {{ ses_json_value(ses_struct_field('record_mail', 'tags'), 'ses:configuration-set') }}
-        end as unfit_mail__configuration_set
+        {{ ses_value_as_written(required_fields | last) }} as {{ (required_fields | last).unfit_column }}
     from type_objects
 
 ),
