@@ -200,12 +200,14 @@ def list_local_objects(location: str) -> list[str]:
     followed (a folder assembled from links, a sync tool's layout); each
     file and each folder is visited once, under the first name reached in
     name order, so a folder linked twice is listed once and a link loop
-    ends. Sorted, as DuckDB's glob lists."""
-    parts = location.split("/")
+    ends. Sorted, as DuckDB's glob lists; a leading ~ is the home folder,
+    as DuckDB reads it."""
+    parts = os.path.expanduser(location).split("/")
     glob_start = next((index for index, part in enumerate(parts) if GLOB_CHARACTERS.search(part)), None)
     if glob_start is None:
-        return [location] if os.path.isfile(location) else []
-    folder = "/".join(parts[:glob_start]) or ("/" if location.startswith("/") else ".")
+        path = "/".join(parts)
+        return [path] if os.path.isfile(path) else []
+    folder = "/".join(parts[:glob_start]) or ("/" if parts[0] == "" else ".")
     pattern = glob_pattern("/".join(parts[glob_start:]))
     prefix = "/".join(parts[:glob_start]) + "/" if glob_start else ""
     found: list[str] = []

@@ -9,7 +9,7 @@
     {%- set window = var('ses_plausible_timestamps') -%}
     {%- set earliest = (window.earliest if window is mapping else none) | string -%}
     {%- set hours = window.hours_after_load if window is mapping else none -%}
-    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', earliest)
+    {%- if not modules.re.fullmatch('[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])', earliest)
         or hours is not number or hours is boolean or hours != hours | int or hours < 0 -%}
         {%- do exceptions.raise_compiler_error(
             'ses_plausible_timestamps: expected {earliest: YYYY-MM-DD, hours_after_load: a whole number >= 0}, got '

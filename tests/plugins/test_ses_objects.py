@@ -94,3 +94,11 @@ def test_local_listing_matches_duckdb_glob_without_links(tmp_path: Path) -> None
         for pattern in ("/**", "/*", "/**/*.gz", "/a/**", "/*/y", "/a/b/z.g?", "/**/b/*", "/a[12]", "/a[!1]", "/a/y"):
             expected = sorted(file for (file,) in connection.execute("select file from glob(?)", [root + pattern]).fetchall())
             assert list_local_objects(root + pattern) == expected, pattern
+
+
+def test_local_listing_reads_a_leading_tilde_as_home(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "events").mkdir()
+    (tmp_path / "events" / "one").write_text("{}")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert list_local_objects("~/events/**") == [f"{tmp_path}/events/one"]
+    assert list_local_objects("~/events/one") == [f"{tmp_path}/events/one"]
