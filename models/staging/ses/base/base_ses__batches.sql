@@ -19,16 +19,6 @@
     as often (the nth copy of a text in an object matches the nth): an object
     written again, records appended, is read again whole. Rejected records
     are rare, so comparing their texts is cheap. -#}
-{%- set rejected_records_with_text -%}
-    select
-        raw_record_id,
-        file_name,
-        record_text,
-        loaded_at
-    from {{ ref('base_ses__records') }}
-    where rejection_reason is not null and record_text is not null
-{%- endset %}
-
 with new_records as (
 
     select
@@ -75,25 +65,40 @@ ranked_copies as (
 
 ),
 
+rejected_records as (
+
+    -- every batch's rejected records (with text) of the objects that gave
+    -- this run rejected records
+    select
+        raw_record_id,
+        file_name,
+        record_text,
+        loaded_at
+    from {{ ref('base_ses__records') }}
+    where
+        rejection_reason is not null
+        and record_text is not null
+        and file_name in (
+            select new_records.file_name
+            from new_records
+            where new_records.rejection_reason is not null
+        )
+
+),
+
 rejected_copies as (
 
-    -- the rejected records of the objects that gave this run rejected
-    -- records, numbered among the copies of their text in their batch
+    -- numbered among the copies of their text in their object and batch
     select
-        rejected_records.raw_record_id,
-        rejected_records.file_name,
-        rejected_records.record_text,
-        rejected_records.loaded_at,
+        raw_record_id,
+        file_name,
+        record_text,
+        loaded_at,
         row_number() over (
-            partition by rejected_records.loaded_at, rejected_records.file_name, rejected_records.record_text
-            order by rejected_records.raw_record_id
+            partition by loaded_at, file_name, record_text
+            order by raw_record_id
         ) as copy_number
-    from ({{ rejected_records_with_text }}) as rejected_records
-    where rejected_records.file_name in (
-        select new_rejected.file_name
-        from ({{ rejected_records_with_text }}) as new_rejected
-        where {{ ses_loaded_since_last_run('new_rejected.loaded_at') }}
-    )
+    from rejected_records
 
 ),
 
