@@ -17,6 +17,12 @@ SPARK_INSTALLED := $(SPARK_VENV)/.installed
 DEMO_DIR := data/demo
 DEMO_MESSAGES ?= 2000
 DEMO_SEED ?= 42
+# No setting defaults to the demo's sample: the targets that build or read the
+# demo name its files themselves.
+DEMO_VARS := {ses_events_path: $(DEMO_DIR)/ses_events, ses_requests_path: $(DEMO_DIR)/ses_requests.csv}
+# What `make build` builds: the demo's sample unless given, e.g.
+# make build BUILD_VARS='{ses_events_path: /data/ses/**, ses_requests_path: /data/requests.csv}'
+BUILD_VARS ?= $(DEMO_VARS)
 export SES_DUCKDB_PATH ?= ses_analytics.duckdb
 
 .PHONY: demo test test-spark java lint data build docs dashboard notebook metrics images bench clean help
@@ -26,7 +32,7 @@ help:
 	@echo "make test   lint the SQL and run the whole test suite"
 	@echo "make test-spark build the fixtures and a generated set on Spark (local session) and compare every table with DuckDB's"
 	@echo "make data   (re)generate the sample data only"
-	@echo "make build  dbt build on the configured data"
+	@echo "make build  dbt build on the demo data, or on BUILD_VARS='{ses_events_path: ...}'"
 	@echo "make docs   dbt docs site (and target/static_index.html), served on 127.0.0.1:$(DOCS_PORT)"
 	@echo "make dashboard  deliverability dashboard built from the database, served on 127.0.0.1:$(DASHBOARD_PORT)"
 	@echo "make notebook  JupyterLab with notebooks/ses_analytics.ipynb and the project's kernel, on 127.0.0.1:$(NOTEBOOK_PORT)"
@@ -70,10 +76,10 @@ data: $(INSTALLED)
 	$(MAKE) $(DEMO_DIR)/ground_truth.json
 
 build: $(INSTALLED)
-	$(BIN)/dbt build --profiles-dir .
+	$(BIN)/dbt build --profiles-dir . --vars '$(BUILD_VARS)'
 
 demo: $(INSTALLED) $(DEMO_DIR)/ground_truth.json
-	$(BIN)/dbt build --profiles-dir .
+	$(BIN)/dbt build --profiles-dir . --vars '$(DEMO_VARS)'
 	$(BIN)/python scripts/print_build_summary.py --ground-truth $(DEMO_DIR)/ground_truth.json
 
 DOCS_PORT ?= 8080
@@ -82,7 +88,7 @@ DOCS_PORT ?= 8080
 # demo first if there is none.
 docs: $(INSTALLED)
 	test -f "$(SES_DUCKDB_PATH)" || $(MAKE) demo
-	$(BIN)/dbt docs generate --profiles-dir . --static
+	$(BIN)/dbt docs generate --profiles-dir . --static --vars '$(DEMO_VARS)'
 	$(BIN)/python scripts/ses_docs_site.py --port $(DOCS_PORT)
 
 DASHBOARD_PORT ?= 8081
@@ -120,12 +126,12 @@ METRICS_QUERY ?= --metrics messages,deliveries,delivery_rate,bounce_rate,complai
 
 metrics: $(INSTALLED)
 	test -f "$(SES_DUCKDB_PATH)" || $(MAKE) demo
-	$(BIN)/dbt parse --profiles-dir . --quiet
+	$(BIN)/dbt parse --profiles-dir . --quiet --vars '$(DEMO_VARS)'
 	$(BIN)/mf query $(METRICS_QUERY) --decimals 4
 
 images: $(INSTALLED)
 	test -f "$(SES_DUCKDB_PATH)" || $(MAKE) demo
-	$(BIN)/dbt docs generate --profiles-dir . --static
+	$(BIN)/dbt docs generate --profiles-dir . --static --vars '$(DEMO_VARS)'
 	$(BIN)/python scripts/render_readme_images.py
 	$(BIN)/python scripts/ses_dashboard.py --screenshot docs/images/dashboard.png
 

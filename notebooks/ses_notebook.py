@@ -15,6 +15,7 @@ moment a query happens to be running when the build starts.
 
 from __future__ import annotations
 
+import html
 import os
 import sys
 import time
@@ -59,7 +60,7 @@ def require_database(path: Path | None = None) -> Path:
             f"No DuckDB database at {path}. Build it first, from {PROJECT_DIR}:\n"
             "    make demo            # sample data, then dbt build\n"
             "or, on your own data:\n"
-            "    .venv/bin/dbt build --profiles-dir .\n"
+            "    .venv/bin/dbt build --profiles-dir . --vars '{ses_events_path: /path/to/ses/objects}'\n"
             "(set SES_DUCKDB_PATH to read a database elsewhere)"
         )
     return path
@@ -108,13 +109,26 @@ def scalar(sql: str, parameters: Sequence[Any] | None = None, **options: Any) ->
     return query(sql, parameters, **options).iat[0, 0]
 
 
+# The classes MathJax 2 (nbconvert's HTML) and MathJax 3 (JupyterLab) skip.
+MATHJAX_IGNORE_CLASSES = "tex2jax_ignore mathjax_ignore"
+
+
+def as_html_text(value: Any) -> str:
+    """A value as HTML showing its text. pandas' own `escape="html"` escapes
+    strings only: a list of recipients would be written out as it is."""
+    return html.escape(str(value))
+
+
 def table(
     frame: pandas.DataFrame, *, percent: Sequence[str] = (), decimals: int = 1
 ) -> "pandas.io.formats.style.Styler":
     """`frame` for display: no index column, blanks for missing values (a rate
     whose denominator is zero), the `percent` columns as percentages and
     whole-number columns with thousands separators, timestamps to the minute
-    (dates alone when every time is midnight)."""
+    (dates alone when every time is midnight). Every other value and every
+    column name is shown as the text it is (`as_html_text`), never read as
+    HTML, and MathJax leaves the table alone: `$5 or $10` in a campaign name
+    is money, not TeX."""
     times = {
         column: "%Y-%m-%d" if frame[column].dropna().eq(frame[column].dropna().dt.normalize()).all() else "%Y-%m-%d %H:%M"
         for column in frame.columns if pandas.api.types.is_datetime64_any_dtype(frame[column])
@@ -125,7 +139,17 @@ def table(
         if column not in percent and pandas.api.types.is_float_dtype(frame[column])
         and frame[column].dropna().mod(1).eq(0).all()
     ]
-    styler = frame.style.hide(axis="index").format(na_rep="")
+    text = [
+        column for column in frame.columns
+        if not pandas.api.types.is_numeric_dtype(frame[column]) and column not in times
+    ]
+    styler = (
+        frame.style.hide(axis="index")
+        .set_table_attributes(f'class="{MATHJAX_IGNORE_CLASSES}"')
+        .format_index(escape="html", axis="columns")
+        .format(na_rep="")
+        .format(as_html_text, subset=text, na_rep="")
+    )
     for column, pattern in times.items():
         styler = styler.format(lambda value, pattern=pattern: value.strftime(pattern), subset=[column], na_rep="")
     return (

@@ -16,8 +16,10 @@ Everything else is SQL (macros/engine/files.sql). Three functions are Python:
   symbolic links followed (DuckDB's own `**` skips them), each folder
   walked once so that a link loop ends.
 
-And `ses_pii_key()`, the secret that keys the hash of personal data when
-ses_pii_mode is hashed, read from the environment.
+And, from ses_personal_data.py, `ses_mask_personal_data(value, kind, mode)`:
+a parsed value with its personal data masked as ses_pii_mode says, keyed by a
+secret that only Python reads (so it reaches no SQL, log or artifact), and
+`ses_pii_key_is_set()`, for the check at the start of a run.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from typing import Any
 
 import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
-from duckdb.sqltypes import BLOB, VARCHAR
+from duckdb.sqltypes import BLOB, BOOLEAN, VARCHAR
+from ses_personal_data import mask_personal_data, pii_key_is_set
 
 try:
     # ISA-L inflates two to three times faster than zlib; both read the same
@@ -243,21 +246,13 @@ def list_local_objects(location: str) -> list[str]:
     return sorted(found)
 
 
-PII_KEY_VARIABLE = "SES_PII_HASH_KEY"
-
-
-def pii_key() -> str:
-    """The secret that keys the hash of personal data (ses_pii_mode hashed),
-    from the environment, so that it appears in no SQL, log or artifact."""
-    key = os.environ.get(PII_KEY_VARIABLE, "")
-    if not key:
-        raise ValueError(f"ses_pii_mode hashed needs a secret key: set the environment variable {PII_KEY_VARIABLE}")
-    return key
-
-
 class Plugin(BasePlugin):
     def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
         conn.create_function("ses_gunzip", gunzip, [BLOB], BLOB)
         conn.create_function("ses_split_json_text", split_json_text, [VARCHAR], duckdb.list_type(VARCHAR))
-        conn.create_function("ses_pii_key", pii_key, [], VARCHAR)
+        conn.create_function(
+            "ses_mask_personal_data", mask_personal_data, [VARCHAR, VARCHAR, VARCHAR], VARCHAR,
+            null_handling="special", side_effects=False,
+        )
+        conn.create_function("ses_pii_key_is_set", pii_key_is_set, [], BOOLEAN, side_effects=True)
         conn.create_function("ses_list_local_objects", list_local_objects, [VARCHAR], duckdb.list_type(VARCHAR))

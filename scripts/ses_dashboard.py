@@ -29,7 +29,7 @@ from typing import Callable
 import duckdb
 
 from print_build_summary import database_path
-from ses_docs_site import chromium_page, serve, serve_until_interrupted, site_address
+from ses_docs_site import chromium_page, script_safe_json, serve, serve_until_interrupted, site_address
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DASHBOARD_DIR = PROJECT_DIR / "dashboard"
@@ -130,7 +130,10 @@ def table(name: str, rows: list[Row], columns: list[Column]) -> str:
             classes = "text" if column.format is text else ""
             if column.field == "reputation_status":
                 classes += f" status-{value}"
-            cells.append(f'<td class="{classes.strip()}" data-column="{column.field}">{html.escape(column.format(value))}</td>')
+            cells.append(
+                f'<td class="{html.escape(classes.strip())}" data-column="{column.field}">'
+                f"{html.escape(column.format(value))}</td>"
+            )
         body.append(f"<tr>{''.join(cells)}</tr>")
     return f'<table data-table="{name}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
@@ -229,8 +232,9 @@ def render_page(database: Path, results: dict[str, list[Row]], thresholds: dict[
             Column("count_sends", "Sends", count), *RATE_COLUMNS,
             Column("median_hours_to_first_human_open", "Hours to first human open (median)", hours),
         ]),
-        # </script> inside a string would end the script element early
-        charts_json=json.dumps(charts).replace("</", "<\\/"),
+        # the data inside the page's script: no </script> to end it early, no
+        # <!-- to make the parser miss its end
+        charts_json=script_safe_json(json.dumps(charts)),
     )
 
 

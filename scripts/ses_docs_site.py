@@ -1,6 +1,6 @@
-"""Serve the generated dbt docs site on 127.0.0.1 (its lineage graphs opening
-without test nodes, `hide_tests_in_lineage`) and look at it the way a person
-would, in headless Chromium: open a model's page, wait for its lineage
+"""Serve the generated dbt docs site on 127.0.0.1 (`prepare_site`: its
+single-file page with its data kept inside its script, its lineage graphs
+opening without test nodes) and look at it the way a person would, in headless Chromium: open a model's page, wait for its lineage
 graph to draw, read the graph's nodes and take a screenshot.
 
     .venv/bin/python scripts/ses_docs_site.py --port 8080   # what `make docs` runs
@@ -13,6 +13,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import shutil
 import socket
 import sys
@@ -109,6 +110,15 @@ HIDE_TESTS_SCRIPT = """<script id="%(id)s">
 })();
 </script>""" % {"id": HIDE_TESTS_SCRIPT_ID, "types": json.dumps(list(TEST_RESOURCE_TYPES))}
 SITE_PAGES = ("index.html", "static_index.html")
+# `dbt docs generate --static` writes static_index.html by pasting
+# manifest.json and catalog.json into a script of index.html as they are: a
+# "</script>" in any of their texts (a send log's column name in a model's
+# compiled SQL, say) ends the script there, and what follows runs as the
+# page's own. `write_single_file_site` writes the page again from the same
+# files, with every <, > and & of the JSON as \u003c, \u003e, \u0026: the
+# same strings to JavaScript, no tag or comment to the HTML parser.
+INLINE_DATA_PLACEHOLDER = re.compile(r'"(MANIFEST|CATALOG)\.JSON INLINE DATA"')
+SCRIPT_SAFE_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -122,6 +132,42 @@ def serve(directory: Path, port: int = 0) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def script_safe_json(text: str) -> str:
+    """JSON text that can stand inside an HTML <script> element: < > & only
+    occur inside JSON strings, where their \\u escapes mean the same."""
+    return re.sub("[<>&]", lambda match: SCRIPT_SAFE_ESCAPES[match.group(0)], text)
+
+
+def write_single_file_site(target_dir: Path) -> None:
+    """Write static_index.html again from index.html (dbt's page, which
+    loads the JSON files when served) and manifest.json and catalog.json,
+    each inlined through `script_safe_json`, both in one pass, so that no
+    inlined text is read as a placeholder. Only where `dbt docs generate
+    --static` wrote the page."""
+    if not (target_dir / "static_index.html").exists():
+        return
+    inlined = {
+        name: script_safe_json((target_dir / f"{name.lower()}.json").read_text(encoding="utf-8"))
+        for name in ("MANIFEST", "CATALOG")
+    }
+    template = (target_dir / "index.html").read_text(encoding="utf-8")
+    if sorted(INLINE_DATA_PLACEHOLDER.findall(template)) != sorted(inlined):
+        raise ValueError(
+            f"{target_dir / 'index.html'}: not the page of dbt docs generate this script knows"
+            " (one MANIFEST and one CATALOG inline-data placeholder): run dbt docs generate --static again"
+        )
+    page = INLINE_DATA_PLACEHOLDER.sub(lambda match: inlined[match.group(1)], template)
+    (target_dir / "static_index.html").write_text(page, encoding="utf-8")
+
+
+def prepare_site(target_dir: Path) -> None:
+    """What `make docs` serves: the single-file page written again with its
+    data safe inside its script, then the test-free lineage script added to
+    both pages."""
+    write_single_file_site(target_dir)
+    hide_tests_in_lineage(target_dir)
 
 
 def hide_tests_in_lineage(target_dir: Path) -> None:
@@ -181,6 +227,20 @@ def serve_until_interrupted(directory: Path, port: int, what: str, make_setting:
 def site_address(server: ThreadingHTTPServer) -> str:
     host, port = server.server_address[:2]
     return f"http://{host}:{port}/"
+
+
+@contextlib.contextmanager
+def opened_site(target_dir: Path, *, single_file: bool = False) -> Iterator[str]:
+    """The site's address: served on 127.0.0.1 while in use, or with
+    `single_file` the single-file page, static_index.html."""
+    if single_file:
+        yield (target_dir / "static_index.html").as_uri()
+        return
+    server = serve(target_dir)
+    try:
+        yield site_address(server)
+    finally:
+        server.shutdown()
 
 
 def chromium_path() -> str:
@@ -255,7 +315,7 @@ def main() -> int:
     arguments = parser.parse_args()
     if not (arguments.target_dir / "index.html").exists():
         parser.error(f"no {arguments.target_dir / 'index.html'}: run `dbt docs generate --static` first")
-    hide_tests_in_lineage(arguments.target_dir)
+    prepare_site(arguments.target_dir)
     return serve_until_interrupted(
         arguments.target_dir, arguments.port, "dbt docs", "make docs DOCS_PORT",
         f"single-file site: {arguments.target_dir / 'static_index.html'}",

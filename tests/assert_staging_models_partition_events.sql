@@ -6,7 +6,7 @@ with staged as (
 
     {%- for event_type in ses_event_types() %}
         select
-            '{{ event_type.event_class }}' as event_class,
+            {{ ses_string_literal(event_type.event_class) }} as event_class,
             count(*) as staged_events
         from {{ ref(event_type.staging_model) }}
         where {{ ses_rows_loaded_this_run() }}

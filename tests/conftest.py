@@ -4,7 +4,9 @@ input into a throw-away DuckDB file and query the result."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import gzip
+import io
 import json
 import os
 import re
@@ -16,7 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import nbformat
 import pytest
+from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+from dbt.cli.main import dbtRunner
+from nbclient import NotebookClient
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 FIXTURES_DIR = PROJECT_DIR / "tests" / "fixtures"
@@ -54,22 +60,24 @@ BUILD_WITHOUT_TESTS = ("build", "--exclude", "resource_type:test", "resource_typ
 def run_dbt(
     work_dir: Path,
     *arguments: str,
-    events_path: Path | str,
+    events_path: Path | str | None,
     requests_path: Path | str | None = None,
     database: Path | None = None,
     target: str | None = None,
     environment: dict[str, str] | None = None,
-    extra_vars: dict[str, str] | None = None,
+    extra_vars: dict[str, object] | None = None,
     project_dir: Path = PROJECT_DIR,
     dbt_executable: Path = DBT,
 ) -> DbtBuild:
     """Run dbt from the project directory with its own database, target and
-    logs; `target` picks a profile target, `environment` adds environment
-    variables, `extra_vars` dbt vars, `project_dir` another copy of the
-    project (copy_project) and `dbt_executable` another installation (the
-    Spark target's, in .venv-spark)."""
+    logs; `events_path` None leaves ses_events_path unset, `target` picks a
+    profile target, `environment` adds environment variables, `extra_vars`
+    dbt vars, `project_dir` another copy of the project (copy_project) and
+    `dbt_executable` another installation (the Spark target's, in .venv-spark)."""
     database = database or work_dir / "ses.duckdb"
-    dbt_vars = {"ses_events_path": str(events_path)}
+    dbt_vars: dict[str, object] = {}
+    if events_path is not None:
+        dbt_vars["ses_events_path"] = str(events_path)
     if requests_path is not None:
         dbt_vars["ses_requests_path"] = str(requests_path)
     dbt_vars.update(extra_vars or {})
@@ -83,14 +91,48 @@ def run_dbt(
         "--vars", json.dumps(dbt_vars),
         *(["--target", target] if target else []),
     ]
-    full_environment = {
-        **os.environ, **(environment or {}),
-        "SES_DUCKDB_PATH": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    settings = {
+        **(environment or {}), "SES_DUCKDB_PATH": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    if dbt_executable == DBT:
+        returncode, output = invoke_dbt(command[1:], project_dir, settings)
+        return DbtBuild(database, returncode, output)
     completed = subprocess.run(
-        command, cwd=project_dir, env=full_environment, capture_output=True, text=True, check=False
+        command, cwd=project_dir, env={**os.environ, **settings}, capture_output=True, text=True, check=False
     )
     return DbtBuild(database, completed.returncode, completed.stdout + completed.stderr)
+
+
+def invoke_dbt(arguments: list[str], cwd: Path, environment: dict[str, str]) -> tuple[int, str]:
+    """dbt in this process (dbtRunner), as `dbt <arguments>` would run from
+    `cwd` with `environment` added: the exit code dbt's command line would
+    give (0 success, 1 a node failed, 2 dbt itself failed) and what it
+    printed. Saves the interpreter's start and dbt's imports (about 3 s) on
+    every invocation."""
+    saved_environment = {name: os.environ.get(name) for name in environment}
+    saved_cwd = Path.cwd()
+    printed = io.StringIO()
+    try:
+        os.environ.update(environment)
+        os.chdir(cwd)
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            result = dbtRunner().invoke(arguments)
+    finally:
+        # dbt-duckdb keeps its database open for the next invocation: close
+        # it, so that the test (and the next build, on another file) can open it
+        environment_in_use = DuckDBConnectionManager._ENV
+        if environment_in_use is not None:
+            environment_in_use.close()
+        DuckDBConnectionManager.close_all_connections()
+        os.chdir(saved_cwd)
+        for name, value in saved_environment.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    # dbt has printed the exception of a run that stopped, as its command line does
+    returncode = 0 if result.success else 2 if result.exception is not None else 1
+    return returncode, printed.getvalue()
 
 
 # What a checkout holds besides the project's own files: its virtualenv,
@@ -120,7 +162,8 @@ def environment_without_settings() -> dict[str, str]:
 @dataclass
 class DemoCopyBuild:
     """A copy of the project with a small demo sample in its data/demo,
-    built with every setting at its default by dbt run from another folder."""
+    built with `make demo`'s vars and every other setting at its default by
+    dbt run from another folder."""
 
     project_dir: Path
     run_dir: Path
@@ -132,18 +175,27 @@ DEMO_COPY_MESSAGES = 200
 DEMO_COPY_SEED = 42
 
 
+def makefile_demo_vars() -> str:
+    """The --vars `make demo` passes (the Makefile's DEMO_VARS): the demo's
+    paths, relative to the project folder, since no setting defaults to them."""
+    makefile = (PROJECT_DIR / "Makefile").read_text()
+    demo_dir = re.search(r"^DEMO_DIR := (.+)$", makefile, re.M).group(1)
+    return re.search(r"^DEMO_VARS := (.+)$", makefile, re.M).group(1).replace("$(DEMO_DIR)", demo_dir)
+
+
 @pytest.fixture(scope="session")
 def demo_copy_built_elsewhere(tmp_path_factory) -> DemoCopyBuild:
-    """`cd <elsewhere> && dbt build --project-dir <copy> --profiles-dir <copy>`,
-    no vars and no SES_DUCKDB_PATH: every relative default (data/demo/...,
-    ses_analytics.duckdb) must be taken from the project folder."""
+    """`cd <elsewhere> && dbt build --project-dir <copy> --profiles-dir <copy>
+    --vars <make demo's>`, no SES_DUCKDB_PATH: the relative paths
+    (data/demo/..., ses_analytics.duckdb) must be taken from the project folder."""
     work_dir = tmp_path_factory.mktemp("demo_copy")
     project_dir = copy_project(work_dir / "project")
     generate(project_dir / "data" / "demo", DEMO_COPY_MESSAGES, DEMO_COPY_SEED)
     run_dir = work_dir / "elsewhere"
     run_dir.mkdir()
     completed = subprocess.run(
-        [str(DBT), "build", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)],
+        [str(DBT), "build", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+         "--vars", makefile_demo_vars()],
         cwd=run_dir, env=environment_without_settings(), capture_output=True, text=True, check=False,
     )
     build = DbtBuild(project_dir / "ses_analytics.duckdb", completed.returncode, completed.stdout + completed.stderr)
@@ -235,6 +287,34 @@ def generate(out_dir: Path, messages: int, seed: int, *options: str) -> Path:
         check=True,
     )
     return out_dir
+
+
+NOTEBOOK = PROJECT_DIR / "notebooks" / "ses_analytics.ipynb"
+
+
+def notebook_client(notebook: nbformat.NotebookNode) -> NotebookClient:
+    """A client that runs the notebook from its own folder (where it imports ses_notebook)."""
+    return NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    )
+
+
+def run_in_kernel(client: NotebookClient, source: str) -> str:
+    """Run one extra cell in the client's live kernel and return what it printed."""
+    cell = nbformat.v4.new_code_cell(source)
+    client.nb.cells.append(cell)
+    client.execute_cell(cell, len(client.nb.cells) - 1)
+    return "".join(output.get("text", "") for output in cell.outputs if output.output_type == "stream")
+
+
+def kernel_json(client: NotebookClient, expression: str):
+    return json.loads(run_in_kernel(client, f"import json\nprint(json.dumps({expression}))"))
+
+
+def execute_every_cell(client: NotebookClient) -> None:
+    for index, cell in enumerate(client.nb.cells):
+        if cell.cell_type == "code":
+            client.execute_cell(cell, index)
 
 
 NOTEBOOK_MESSAGES = 600

@@ -12,6 +12,8 @@
     runs; `&&` keeps the old guarantee that only a build that passed is
     exported. -#}
 {% macro ses_export_marts(export_path=none) -%}
+    {#- an operation runs no hook: the settings are checked here -#}
+    {%- do ses_check_settings() -%}
     {{ return(adapter.dispatch('ses_export_marts', 'ses_analytics')(export_path)) }}
 {%- endmacro %}
 
@@ -19,7 +21,7 @@
     {%- if not execute -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set export_path = ses_project_path(var('ses_export_path') if export_path is none else export_path) -%}
+    {%- set export_path = ses_project_path(ses_setting('ses_export_path') if export_path is none else export_path) -%}
     {%- if export_path == '' -%}
         {{ exceptions.raise_compiler_error(
             "ses_export_marts: no destination; set the ses_export_path var or pass --args '{export_path: ...}'"

@@ -726,24 +726,24 @@
     select
         message_id,
         -- as the var ses_pii_mode keeps it, as the events' addresses are
-        {{ ses_mask_address('recipient') }} as recipient,  -- noqa: AL09
+        {{ ses_mask('recipient', 'address') }} as recipient,  -- noqa: AL09
         {{ ses_parse_timestamp('request_time_text', time_format or none) }} as request_time,
         request_time_text,
         region,
         request_attributes
     from (
         select
-            cast({{ adapter.quote(columns.message_id) }} as varchar) as message_id,
-            cast({{ adapter.quote(columns.recipient) }} as varchar) as recipient,
-            nullif(trim(cast({{ adapter.quote(columns.request_time) }} as varchar)), '') as request_time_text,
+            cast({{ ses_quoted_identifier(columns.message_id) }} as varchar) as message_id,
+            cast({{ ses_quoted_identifier(columns.recipient) }} as varchar) as recipient,
+            nullif(trim(cast({{ ses_quoted_identifier(columns.request_time) }} as varchar)), '') as request_time_text,
             {% if columns.region is not none -%}
-            nullif(trim(cast({{ adapter.quote(columns.region) }} as varchar)), '')
+            nullif(trim(cast({{ ses_quoted_identifier(columns.region) }} as varchar)), '')
             {%- else -%}
             cast(null as varchar)
             {%- endif %} as region,
             {% if attribute_columns -%}
             map {
-                {%- for column_name in attribute_columns %} {{ ses_string_literal(column_name) }}: cast({{ adapter.quote(column_name) }} as varchar){{ ',' if not loop.last }}{% endfor %} }
+                {%- for column_name in attribute_columns %} {{ ses_string_literal(column_name) }}: cast({{ ses_quoted_identifier(column_name) }} as varchar){{ ',' if not loop.last }}{% endfor %} }
             {%- else -%}
             cast(null as map(varchar, varchar))
             {%- endif %} as request_attributes
@@ -783,24 +783,24 @@
     select
         message_id,
         -- as the var ses_pii_mode keeps it, as the events' addresses are
-        {{ ses_mask_address('recipient') }} as recipient,  -- noqa: AL09
+        {{ ses_mask('recipient', 'address') }} as recipient,  -- noqa: AL09
         {{ ses_parse_timestamp('request_time_text', time_format or none) }} as request_time,
         request_time_text,
         region,
         request_attributes
     from (
         select
-            cast({{ adapter.quote(columns.message_id) }} as string) as message_id,
-            cast({{ adapter.quote(columns.recipient) }} as string) as recipient,
-            nullif(trim(cast({{ adapter.quote(columns.request_time) }} as string)), '') as request_time_text,
+            cast({{ ses_quoted_identifier(columns.message_id) }} as string) as message_id,
+            cast({{ ses_quoted_identifier(columns.recipient) }} as string) as recipient,
+            nullif(trim(cast({{ ses_quoted_identifier(columns.request_time) }} as string)), '') as request_time_text,
             {% if columns.region is not none -%}
-            nullif(trim(cast({{ adapter.quote(columns.region) }} as string)), '')
+            nullif(trim(cast({{ ses_quoted_identifier(columns.region) }} as string)), '')
             {%- else -%}
             cast(null as string)
             {%- endif %} as region,
             {% if attribute_columns -%}
             map(
-                {%- for column_name in attribute_columns %} {{ ses_string_literal(column_name) }}, cast({{ adapter.quote(column_name) }} as string){{ ',' if not loop.last }}{% endfor %} )
+                {%- for column_name in attribute_columns %} {{ ses_string_literal(column_name) }}, cast({{ ses_quoted_identifier(column_name) }} as string){{ ',' if not loop.last }}{% endfor %} )
             {%- else -%}
             cast(null as map<string, string>)
             {%- endif %} as request_attributes
@@ -813,7 +813,7 @@
     every file below it, a file as itself. A remote location (s3://) is
     returned as given: its listing tells a prefix from an object itself. -#}
 {% macro ses_events_glob() -%}
-    {%- set path = ses_project_path(var('ses_events_path')) -%}
+    {%- set path = ses_project_path(ses_setting('ses_events_path')) -%}
     {%- if '*' not in path and '?' not in path and not ses_is_remote(path) and execute -%}
         {%- set folder_glob = path.rstrip('/') ~ '/**' -%}
         {%- set files_below = run_query('select count(*) from (' ~ ses_list_objects(folder_glob, 'ses_events_path') ~ ') as objects').columns[0].values()[0] -%}
@@ -860,12 +860,15 @@
     one line naming the var and the location when it lists nothing. -#}
 {% macro ses_event_objects_to_read(loaded_relation) -%}
     {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {#- no location: what dbt compile or docs generate see without one; a run
+        that builds this model stops at ses_check_settings before it -#}
+    {%- if ses_setting('ses_events_path') == '' -%}{{ return(none) }}{%- endif -%}
     {%- set pattern = ses_events_glob() -%}
     {%- set listed_objects = ses_object_versions(pattern, 'ses_events_path') -%}
     {%- set object_count = run_query('select count(*) from (' ~ listed_objects ~ ') as listed').columns[0].values()[0] -%}
     {%- if object_count == 0 -%}
         {%- do exceptions.raise_compiler_error(
-            'ses_events_path ' ~ var('ses_events_path') ~ ': no objects found (no such file or folder, or nothing written there yet); set the var to where your SES objects are'
+            'ses_events_path ' ~ ses_setting('ses_events_path') ~ ': no objects found (no such file or folder, or nothing written there yet); set the var to where your SES objects are'
         ) -%}
     {%- endif -%}
     {%- if not is_incremental() and not ses_is_remote(pattern) -%}
@@ -931,6 +934,15 @@
     {%- set literals = [] -%}
     {%- for text in texts -%}{%- do literals.append(ses_string_literal(text)) -%}{%- endfor -%}
     {{ return('[' ~ literals | join(', ') ~ ']') }}
+{%- endmacro %}
+
+
+{#- A name as a quoted SQL identifier, whatever it holds (a send log's
+    column may be called anything): adapter.quote's quote character doubled
+    inside it, as DuckDB reads "" and Spark reads `` in a quoted name. -#}
+{% macro ses_quoted_identifier(name) -%}
+    {%- set quote = adapter.quote('')[:1] -%}
+    {{ return(adapter.quote(name | string | replace(quote, quote ~ quote))) }}
 {%- endmacro %}
 
 

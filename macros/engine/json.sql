@@ -153,7 +153,7 @@
 {%- endmacro %}
 
 {% macro default__ses_tag_value(tags_json, tag_key) -%}
-    json_extract_string({{ tags_json }}, '$."{{ tag_key }}"[0]')
+    json_extract_string({{ tags_json }}, {{ ses_string_literal('$."' ~ tag_key ~ '"[0]') }})
 {%- endmacro %}
 
 {% macro spark__ses_tag_value(tags_json, tag_key) -%}

@@ -228,3 +228,46 @@
 {% macro spark__ses_grouped_map(group_key) -%}
     map_from_entries({{ group_key }})
 {%- endmacro %}
+
+
+{#- An aggregate: the values of `value` as a list, in no set order. -#}
+{% macro ses_list_agg(value) -%}
+    {{ return(adapter.dispatch('ses_list_agg', 'ses_analytics')(value)) }}
+{%- endmacro %}
+
+{% macro default__ses_list_agg(value) -%}
+    list({{ value }})
+{%- endmacro %}
+
+{% macro spark__ses_list_agg(value) -%}
+    collect_list({{ value }})
+{%- endmacro %}
+
+
+{#- Whether `predicate` (SQL naming each element `element_name`) holds for
+    any element of a list; null for a null list. -#}
+{% macro ses_list_any(list_column, element_name, predicate) -%}
+    {{ return(adapter.dispatch('ses_list_any', 'ses_analytics')(list_column, element_name, predicate)) }}
+{%- endmacro %}
+
+{% macro default__ses_list_any(list_column, element_name, predicate) -%}
+    list_bool_or(list_transform({{ list_column }}, lambda {{ element_name }}: {{ predicate }}))
+{%- endmacro %}
+
+{% macro spark__ses_list_any(list_column, element_name, predicate) -%}
+    exists({{ list_column }}, {{ element_name }} -> {{ predicate }})
+{%- endmacro %}
+
+
+{#- A struct of named values, from a mapping of field name to SQL. -#}
+{% macro ses_struct(fields) -%}
+    {{ return(adapter.dispatch('ses_struct', 'ses_analytics')(fields)) }}
+{%- endmacro %}
+
+{% macro default__ses_struct(fields) -%}
+    { {% for name, value in fields.items() %}'{{ name }}': {{ value }}{{ ', ' if not loop.last }}{% endfor %} }
+{%- endmacro %}
+
+{% macro spark__ses_struct(fields) -%}
+    named_struct({%- for name, value in fields.items() %}'{{ name }}', {{ value }}{{ ', ' if not loop.last }}{% endfor -%})
+{%- endmacro %}

@@ -20,7 +20,7 @@
     (fct_ses_message_recipients.sends_complaint_feedback), else, for a domain
     it does not list, the var ses_other_providers_send_complaint_feedback. -#}
 {% macro ses_sends_complaint_feedback(flag_column) -%}
-    coalesce({{ flag_column }}, {{ 'true' if var('ses_other_providers_send_complaint_feedback') else 'false' }})
+    coalesce({{ flag_column }}, {{ 'true' if ses_setting('ses_other_providers_send_complaint_feedback') else 'false' }})
 {%- endmacro %}
 
 
@@ -28,7 +28,7 @@
     listed in ses_link_tracking_parameters; a trailing * matches any suffix. -#}
 {% macro ses_tracking_parameter_pattern() -%}
     {%- set names = [] -%}
-    {%- for parameter in var('ses_link_tracking_parameters') -%}
+    {%- for parameter in ses_setting('ses_link_tracking_parameters') -%}
         {%- set escaped = modules.re.escape(parameter.rstrip('*')) -%}
         {%- do names.append(escaped ~ ('[^=]*' if parameter.endswith('*') else '')) -%}
     {%- endfor -%}

@@ -1,7 +1,7 @@
 {#- The ten SES event types, from the ses_event_types var in dbt_project.yml
     (lifecycle order, plural, past tense and recipient grain of each). -#}
 {% macro ses_event_types() %}
-    {{ return(var('ses_event_types')) }}
+    {{ return(ses_setting('ses_event_types')) }}
 {% endmacro %}
 
 
@@ -16,7 +16,7 @@
 {% macro ses_event_class_from_type(event_type_column) -%}
     case {{ event_type_column }}
         {%- for event_type in ses_event_types() %}
-        when '{{ event_type.event_type }}' then '{{ event_type.event_class }}'
+        when {{ ses_string_literal(event_type.event_type) }} then {{ ses_string_literal(event_type.event_class) }}
         {%- endfor %}
     end
 {%- endmacro %}
@@ -26,7 +26,7 @@
 {% macro ses_event_class_lifecycle_order(event_class_column) -%}
     case {{ event_class_column }}
         {%- for event_type in ses_event_types() %}
-        when '{{ event_type.event_class }}' then {{ loop.index }}
+        when {{ ses_string_literal(event_type.event_class) }} then {{ loop.index }}
         {%- endfor %}
     end
 {%- endmacro %}
@@ -35,7 +35,7 @@
 {#- The event classes whose recipient_grain is the given one, as a SQL list. -#}
 {% macro ses_event_classes_with_recipient_grain(recipient_grain) -%}
     ({%- for event_type in ses_event_types() if event_type.recipient_grain == recipient_grain -%}
-        '{{ event_type.event_class }}'{{ ', ' if not loop.last }}
+        {{ ses_string_literal(event_type.event_class) }}{{ ', ' if not loop.last }}
     {%- endfor -%})
 {%- endmacro %}
 
@@ -45,7 +45,7 @@
 {% macro ses_lifecycle_status(event_class_column) -%}
     case {{ event_class_column }}
         {%- for event_type in ses_event_types() %}
-        when '{{ event_type.event_class }}' then '{{ event_type.past_tense }}'
+        when {{ ses_string_literal(event_type.event_class) }} then {{ ses_string_literal(event_type.past_tense) }}
         {%- endfor %}
     end
 {%- endmacro %}

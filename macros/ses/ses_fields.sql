@@ -18,7 +18,11 @@
     object is (mail.destination; commonHeaders' from and to; a class's
     recipients; topicSubscriptionStatus in its preferences), so a null there
     means another JSON type, and a map whose values are always lists
-    (linkTags), so a value that parsed as null was written otherwise. -#}
+    (linkTags), so a value that parsed as null was written otherwise;
+    personal: the kind of personal data it holds (address, header, text,
+    link, value or tags: plugins/ses_personal_data.py), masked where
+    base_ses__records types it when ses_pii_mode is hashed or redacted. A
+    struct_list's element fields carry their kind fourth. -#}
 
 {#- mail.headers is left out: commonHeaders carries what analyses use, and the
     full header list stays in raw_ses_records.record_text. mail.tags stays
@@ -29,23 +33,23 @@
     {{ return([
         {'name': 'sent_at', 'json': 'timestamp', 'type': 'timestamp'},
         {'name': 'message_id', 'json': 'messageId', 'type': 'varchar'},
-        {'name': 'source', 'json': 'source', 'type': 'varchar'},
-        {'name': 'source_arn', 'json': 'sourceArn', 'type': 'varchar'},
-        {'name': 'source_ip', 'json': 'sourceIp', 'type': 'varchar'},
-        {'name': 'caller_identity', 'json': 'callerIdentity', 'type': 'varchar'},
+        {'name': 'source', 'json': 'source', 'type': 'varchar', 'personal': 'address'},
+        {'name': 'source_arn', 'json': 'sourceArn', 'type': 'varchar', 'personal': 'text'},
+        {'name': 'source_ip', 'json': 'sourceIp', 'type': 'varchar', 'personal': 'value'},
+        {'name': 'caller_identity', 'json': 'callerIdentity', 'type': 'varchar', 'personal': 'value'},
         {'name': 'sending_account_id', 'json': 'sendingAccountId', 'type': 'varchar'},
-        {'name': 'destination', 'json': 'destination', 'type': 'varchar_list', 'required': true},
+        {'name': 'destination', 'json': 'destination', 'type': 'varchar_list', 'required': true, 'personal': 'address'},
         {'name': 'headers_truncated', 'json': 'headersTruncated', 'type': 'boolean'},
-        {'name': 'from_addresses', 'json': 'commonHeaders.from', 'type': 'varchar_list', 'required': true},
-        {'name': 'to_addresses', 'json': 'commonHeaders.to', 'type': 'varchar_list', 'required': true},
-        {'name': 'cc_addresses', 'json': 'commonHeaders.cc', 'type': 'varchar_list'},
-        {'name': 'bcc_addresses', 'json': 'commonHeaders.bcc', 'type': 'varchar_list'},
-        {'name': 'reply_to_addresses', 'json': 'commonHeaders.replyTo', 'type': 'varchar_list'},
-        {'name': 'return_path', 'json': 'commonHeaders.returnPath', 'type': 'varchar'},
+        {'name': 'from_addresses', 'json': 'commonHeaders.from', 'type': 'varchar_list', 'required': true, 'personal': 'header'},
+        {'name': 'to_addresses', 'json': 'commonHeaders.to', 'type': 'varchar_list', 'required': true, 'personal': 'header'},
+        {'name': 'cc_addresses', 'json': 'commonHeaders.cc', 'type': 'varchar_list', 'personal': 'header'},
+        {'name': 'bcc_addresses', 'json': 'commonHeaders.bcc', 'type': 'varchar_list', 'personal': 'header'},
+        {'name': 'reply_to_addresses', 'json': 'commonHeaders.replyTo', 'type': 'varchar_list', 'personal': 'header'},
+        {'name': 'return_path', 'json': 'commonHeaders.returnPath', 'type': 'varchar', 'personal': 'header'},
         {'name': 'header_date', 'json': 'commonHeaders.date', 'type': 'varchar'},
-        {'name': 'header_message_id', 'json': 'commonHeaders.messageId', 'type': 'varchar'},
-        {'name': 'subject', 'json': 'commonHeaders.subject', 'type': 'varchar'},
-        {'name': 'tags', 'json': 'tags', 'type': 'json'},
+        {'name': 'header_message_id', 'json': 'commonHeaders.messageId', 'type': 'varchar', 'personal': 'text'},
+        {'name': 'subject', 'json': 'commonHeaders.subject', 'type': 'varchar', 'personal': 'text'},
+        {'name': 'tags', 'json': 'tags', 'type': 'json', 'personal': 'tags'},
     ]) }}
 {% endmacro %}
 
@@ -55,10 +59,10 @@
     and is not repeated here. Send's type object is always empty. -#}
 {% macro ses_type_object_fields() %}
     {%- set recipient_status_fields = [
-        ['email_address', 'emailAddress', 'varchar'],
+        ['email_address', 'emailAddress', 'varchar', 'address'],
         ['action', 'action', 'varchar'],
         ['status', 'status', 'varchar'],
-        ['diagnostic_code', 'diagnosticCode', 'varchar'],
+        ['diagnostic_code', 'diagnosticCode', 'varchar', 'text'],
     ] %}
     {%- set topic_fields = [
         ['topic_name', 'topicName', 'varchar'],
@@ -67,11 +71,11 @@
     {{ return({
         'send': [],
         'reject': [
-            {'name': 'reject_reason', 'json': 'reason', 'type': 'varchar'},
+            {'name': 'reject_reason', 'json': 'reason', 'type': 'varchar', 'personal': 'text'},
         ],
         'rendering_failure': [
             {'name': 'template_name', 'json': 'templateName', 'type': 'varchar'},
-            {'name': 'error_message', 'json': 'errorMessage', 'type': 'varchar'},
+            {'name': 'error_message', 'json': 'errorMessage', 'type': 'varchar', 'personal': 'text'},
         ],
         'delivery_delay': [
             {'name': 'delay_type', 'json': 'delayType', 'type': 'varchar'},
@@ -81,10 +85,10 @@
         ],
         'delivery': [
             {'name': 'processing_time_millis', 'json': 'processingTimeMillis', 'type': 'bigint', 'required': true},
-            {'name': 'delivered_recipients', 'json': 'recipients', 'type': 'varchar_list', 'role': 'recipients', 'required': true},
-            {'name': 'smtp_response', 'json': 'smtpResponse', 'type': 'varchar'},
+            {'name': 'delivered_recipients', 'json': 'recipients', 'type': 'varchar_list', 'role': 'recipients', 'required': true, 'personal': 'address'},
+            {'name': 'smtp_response', 'json': 'smtpResponse', 'type': 'varchar', 'personal': 'text'},
             {'name': 'reporting_mta', 'json': 'reportingMTA', 'type': 'varchar'},
-            {'name': 'remote_mta_ip', 'json': 'remoteMtaIp', 'type': 'varchar'},
+            {'name': 'remote_mta_ip', 'json': 'remoteMtaIp', 'type': 'varchar', 'personal': 'value'},
         ],
         'bounce': [
             {'name': 'bounce_type', 'json': 'bounceType', 'type': 'varchar'},
@@ -92,24 +96,24 @@
             {'name': 'bounced_recipients', 'json': 'bouncedRecipients', 'type': 'struct_list', 'fields': recipient_status_fields, 'role': 'recipients', 'required': true},
             {'name': 'feedback_id', 'json': 'feedbackId', 'type': 'varchar'},
             {'name': 'reporting_mta', 'json': 'reportingMTA', 'type': 'varchar'},
-            {'name': 'remote_mta_ip', 'json': 'remoteMtaIp', 'type': 'varchar'},
+            {'name': 'remote_mta_ip', 'json': 'remoteMtaIp', 'type': 'varchar', 'personal': 'value'},
         ],
         'open': [
-            {'name': 'ip_address', 'json': 'ipAddress', 'type': 'varchar'},
-            {'name': 'user_agent', 'json': 'userAgent', 'type': 'varchar'},
+            {'name': 'ip_address', 'json': 'ipAddress', 'type': 'varchar', 'personal': 'value'},
+            {'name': 'user_agent', 'json': 'userAgent', 'type': 'varchar', 'personal': 'value'},
         ],
         'click': [
-            {'name': 'ip_address', 'json': 'ipAddress', 'type': 'varchar'},
-            {'name': 'user_agent', 'json': 'userAgent', 'type': 'varchar'},
-            {'name': 'link', 'json': 'link', 'type': 'varchar'},
-            {'name': 'link_tags', 'json': 'linkTags', 'type': 'string_list_map', 'required': true},
+            {'name': 'ip_address', 'json': 'ipAddress', 'type': 'varchar', 'personal': 'value'},
+            {'name': 'user_agent', 'json': 'userAgent', 'type': 'varchar', 'personal': 'value'},
+            {'name': 'link', 'json': 'link', 'type': 'varchar', 'personal': 'link'},
+            {'name': 'link_tags', 'json': 'linkTags', 'type': 'string_list_map', 'required': true, 'personal': 'text'},
         ],
         'complaint': [
-            {'name': 'complained_recipients', 'json': 'complainedRecipients', 'type': 'struct_list', 'fields': [['email_address', 'emailAddress', 'varchar']], 'role': 'recipients', 'required': true},
+            {'name': 'complained_recipients', 'json': 'complainedRecipients', 'type': 'struct_list', 'fields': [['email_address', 'emailAddress', 'varchar', 'address']], 'role': 'recipients', 'required': true},
             {'name': 'feedback_id', 'json': 'feedbackId', 'type': 'varchar'},
             {'name': 'complaint_sub_type', 'json': 'complaintSubType', 'type': 'varchar'},
             {'name': 'complaint_feedback_type', 'json': 'complaintFeedbackType', 'type': 'varchar'},
-            {'name': 'user_agent', 'json': 'userAgent', 'type': 'varchar'},
+            {'name': 'user_agent', 'json': 'userAgent', 'type': 'varchar', 'personal': 'value'},
             {'name': 'arrival_at', 'json': 'arrivalDate', 'type': 'timestamp'},
         ],
         'subscription': [

@@ -70,7 +70,7 @@
     table. On a full build every row is this run's. `--vars
     '{ses_test_all_rows: true}'` checks every row. -#}
 {% macro ses_rows_loaded_this_run(loaded_at_column='loaded_at') -%}
-    {%- if var('ses_test_all_rows', false) -%}
+    {%- if ses_setting('ses_test_all_rows') -%}
         true
     {%- else -%}
         {{ loaded_at_column }} = {{ ses_run_loaded_at() }}
@@ -113,7 +113,7 @@
 {% macro ses_settings_version() -%}
     {%- set values = {} -%}
     {%- for name in model.config.meta.settings -%}
-        {%- do values.update({name: var(name)}) -%}
+        {%- do values.update({name: ses_setting(name)}) -%}
     {%- endfor -%}
     {{ return(local_md5(tojson(values, sort_keys=true))) }}
 {%- endmacro %}

@@ -6,12 +6,12 @@
 {% macro ses_event_class_aggregates(events_alias) -%}
     {%- for event_type in ses_event_types() %}
     cast(
-        sum(case when {{ events_alias }}.event_class = '{{ event_type.event_class }}' then 1 else 0 end)
+        sum(case when {{ events_alias }}.event_class = {{ ses_string_literal(event_type.event_class) }} then 1 else 0 end)
         as {{ dbt.type_bigint() }}
     ) as count_{{ event_type.plural }},
     {%- endfor %}
     {%- for event_type in ses_event_types() %}
-    min(case when {{ events_alias }}.event_class = '{{ event_type.event_class }}' then {{ events_alias }}.event_at end)
+    min(case when {{ events_alias }}.event_class = {{ ses_string_literal(event_type.event_class) }} then {{ events_alias }}.event_at end)
         as first_{{ event_type.event_class }}_at,
     {%- endfor %}
 {%- endmacro %}

@@ -6,21 +6,12 @@
     every daily spine covers this window at most. Returns the first and last
     instants as SQL timestamps, and the first and last days as SQL dates. -#}
 {% macro ses_plausible_timestamp_window() %}
-    {%- set window = var('ses_plausible_timestamps') -%}
-    {%- set earliest = (window.earliest if window is mapping else none) | string -%}
-    {%- set hours = window.hours_after_load if window is mapping else none -%}
-    {%- if not modules.re.fullmatch('[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])', earliest)
-        or hours is not number or hours is boolean or hours != hours | int or hours < 0 -%}
-        {%- do exceptions.raise_compiler_error(
-            'ses_plausible_timestamps: expected {earliest: YYYY-MM-DD, hours_after_load: a whole number >= 0}, got '
-            ~ window
-        ) -%}
-    {%- endif -%}
-    {%- set latest = dbt.dateadd('hour', hours | int, ses_run_loaded_at()) -%}
+    {%- set window = ses_setting('ses_plausible_timestamps') -%}
+    {%- set latest = dbt.dateadd('hour', window.hours_after_load, ses_run_loaded_at()) -%}
     {{ return({
-        'earliest': "cast('" ~ earliest ~ "' as " ~ dbt.type_timestamp() ~ ")",
+        'earliest': "cast('" ~ window.earliest ~ "' as " ~ dbt.type_timestamp() ~ ")",
         'latest': latest,
-        'first_day': "cast('" ~ earliest ~ "' as date)",
+        'first_day': "cast('" ~ window.earliest ~ "' as date)",
         'last_day': 'cast(' ~ latest ~ ' as date)',
     }) }}
 {% endmacro %}

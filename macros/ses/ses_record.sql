@@ -48,7 +48,7 @@
     {%- set parsed = 'record_' ~ event_type.event_class -%}
     {%- set fields = ses_type_object_parsed_fields(event_type) -%}
     case
-        when event_class = '{{ event_type.event_class }}'
+        when event_class = {{ ses_string_literal(event_type.event_class) }}
             {%- for field in fields %} and {{ ses_struct_field(parsed, field.json) }} is null{% endfor %}
             then {{ ses_parse_json(ses_json_key_text('ses_record_text', event_type.details_key), fields) }}
         else {{ parsed }}
@@ -111,7 +111,7 @@
     {%- set tags = ses_struct_field('record_mail', 'tags') %}
     {%- for name, tag, came_out_null in [
         ('configuration_set', 'ses:configuration-set', 'configuration_set is null and ' ~ tags ~ ' is not null'),
-        ('campaign', var('ses_campaign_tag'), tags ~ ' is not null'),
+        ('campaign', ses_setting('ses_campaign_tag'), tags ~ ' is not null'),
     ] %}
         {%- do required.append({
             'field': {'name': name, 'json': 'tags', 'type': 'varchar'}, 'container': none,
@@ -154,7 +154,7 @@
 {% macro ses_type_object_timestamp(event_types) -%}
     case event_class
         {%- for event_type in event_types if event_type.has_timestamp %}
-        when '{{ event_type.event_class }}'
+        when {{ ses_string_literal(event_type.event_class) }}
             then {{ ses_struct_field(ses_type_object_column(event_type.event_class), 'timestamp') }}
         {%- endfor %}
     end
@@ -166,7 +166,7 @@
 {% macro ses_type_object_is_missing(event_types) -%}
     case event_class
         {%- for event_type in event_types %}
-        when '{{ event_type.event_class }}' then {{ ses_type_object_column(event_type.event_class) }} is null
+        when {{ ses_string_literal(event_type.event_class) }} then {{ ses_type_object_column(event_type.event_class) }} is null
         {%- endfor %}
         else false
     end

@@ -9,24 +9,13 @@
     (none for an optional column the file does not have), given the names
     the file has (`file_columns`; none before the file is read, while dbt
     parses, when every column is taken to be there under its own name).
-    Fails in one line naming the file and the missing column, and on a key
-    of ses_requests_columns the project does not know. -#}
+    Fails in one line naming the file and the missing column (a key of
+    ses_requests_columns the project does not know fails the settings check). -#}
 {% macro ses_requests_file_columns(location, file_columns) -%}
     {#- each of the project's columns, and whether the file must have it -#}
     {%- set known_columns = {'message_id': true, 'recipient': true, 'request_time': true, 'region': false} -%}
-    {%- set configured = var('ses_requests_columns', {}) or {} -%}
-    {%- if configured is not mapping -%}
-        {%- do exceptions.raise_compiler_error(
-            "ses_requests_columns: expected a map from the project's column to yours, e.g. {message_id: MessageId}; got "
-            ~ configured
-        ) -%}
-    {%- endif -%}
-    {%- for name in configured if name not in known_columns -%}
-        {%- do exceptions.raise_compiler_error(
-            'ses_requests_columns: unknown column ' ~ name ~ "; the send log's columns are "
-            ~ known_columns.keys() | join(', ')
-        ) -%}
-    {%- endfor -%}
+    {#- checked by ses_setting: a mapping of these names only -#}
+    {%- set configured = ses_setting('ses_requests_columns') -%}
     {%- set file_names = {} -%}
     {%- for file_column in file_columns or [] -%}
         {%- do file_names.update({file_column.lower(): file_column}) -%}
@@ -66,7 +55,7 @@
     {%- for column_name in (file_column_types or {}).keys() if column_name.lower() not in used_columns -%}
         {%- do attribute_columns.append(column_name) -%}
     {%- endfor -%}
-    {%- set time_format = var('ses_requests_time_format', '') -%}
+    {%- set time_format = ses_setting('ses_requests_time_format') -%}
     {%- if (file_column_types or {}).get(columns.request_time, text_type) != text_type -%}
         {%- set time_format = '' -%}
     {%- endif -%}
@@ -83,7 +72,7 @@
 {%- endmacro %}
 
 {% macro default__ses_requests_materialized() -%}
-    {{ return('view' if var('ses_pii_mode', 'raw') == 'raw' else 'table') }}
+    {{ return('view' if ses_setting('ses_pii_mode') == 'raw' else 'table') }}
 {%- endmacro %}
 
 {#- Spark reads a file with options (a CSV header) only through a temporary

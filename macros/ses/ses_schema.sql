@@ -6,5 +6,5 @@
     renders dbt_project.yml before any project's vars exist: there, a host's
     ses_schema_prefix would never be seen. -#}
 {% macro ses_schema(layer) -%}
-    {{ return(var('ses_schema_prefix', 'ses_') ~ layer) }}
+    {{ return(ses_setting('ses_schema_prefix') ~ layer) }}
 {%- endmacro %}

@@ -7,6 +7,17 @@
 {% endmacro %}
 
 
+{#- The engagement rules base_ses__records judges before it masks the user
+    agent and IP address they read, as columns of the per-class staging
+    models of opens and clicks (int_ses__engagements applies them). -#}
+{% macro ses_engagement_evidence_columns() %}
+    {{ return({
+        'open': ['is_apple_privacy_open', 'is_image_proxy_open'],
+        'click': ['is_scanner_click'],
+    }) }}
+{% endmacro %}
+
+
 {#- The column of stg_ses__events holding an event class's type object as
     parsed (SES's own key names). -#}
 {% macro ses_type_object_column(event_class) -%}
@@ -37,7 +48,7 @@
 with events as (
 
     select * from {{ events }}
-    where event_class = '{{ event_class }}'
+    where event_class = {{ ses_string_literal(event_class) }}
 
 ),
 
@@ -52,6 +63,9 @@ final as (
         {%- endfor %}
         {%- for field in fields %}
         {{ ses_type_object_field(event_class, field) }} as {{ field.name }},
+        {%- endfor %}
+        {%- for column_name in ses_engagement_evidence_columns().get(event_class, []) %}
+        {{ column_name }},
         {%- endfor %}
         envelope_type,
         transport_message_id,

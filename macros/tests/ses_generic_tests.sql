@@ -21,7 +21,7 @@
     model rebuilt whole, or --vars '{ses_test_all_rows: true}'), asked
     while the test compiles: the test then checks all rows in one pass. -#}
 {% macro ses_all_rows_are_new(model, loaded_at_column) -%}
-    {%- if loaded_at_column is none or var('ses_test_all_rows', false) -%}
+    {%- if loaded_at_column is none or ses_setting('ses_test_all_rows') -%}
         {{ return(true) }}
     {%- endif -%}
     {%- if not execute -%}

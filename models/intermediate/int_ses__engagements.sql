@@ -4,6 +4,8 @@
 -- message's first delivery. Image-proxy opens (Gmail, Yahoo) are flagged and
 -- stay human. Bot clicks: link scanners by user agent, clicks right after
 -- delivery, and several different links of one message within one second.
+-- The rules that read a user agent or an IP address are judged in
+-- base_ses__records, before those are masked; the rules on time are here.
 -- Rebuilt message by message: the first delivery and the other clicks of a
 -- message decide how each of its events is classified.
 {{ config(
@@ -38,18 +40,6 @@ deliveries as (
 
 ),
 
-apple_privacy_ranges as (
-
-    select * from {{ ref('ses_apple_privacy_ranges') }}
-
-),
-
-link_scanner_user_agents as (
-
-    select * from {{ ref('ses_link_scanner_user_agents') }}
-
-),
-
 first_deliveries as (
 
     select
@@ -72,7 +62,10 @@ engagement_events as (
         ip_address,
         user_agent,
         link,
-        link_tags
+        link_tags,
+        false as is_apple_privacy_open,
+        false as is_image_proxy_open,
+        is_scanner_click
     from clicks
 
     union all
@@ -86,7 +79,10 @@ engagement_events as (
         ip_address,
         user_agent,
         cast(null as {{ dbt.type_string() }}) as link,
-        null as link_tags
+        null as link_tags,
+        is_apple_privacy_open,
+        is_image_proxy_open,
+        false as is_scanner_click
     from opens
 
 ),
@@ -101,52 +97,6 @@ timed_events as (
     from engagement_events
     left join first_deliveries
         on engagement_events.message_id = first_deliveries.message_id
-
-),
-
-apple_privacy_blocks as (
-
-    -- a block that does not parse (an IPv6 range, a typo) gives nulls and
-    -- matches nothing; warn_on_unusable_apple_privacy_ranges names it
-    select
-        {{ ses_ipv4_cidr_address('cidr', 'first') }} as first_address,
-        {{ ses_ipv4_cidr_address('cidr', 'last') }} as last_address
-    from apple_privacy_ranges
-
-),
-
-bare_user_agent_opens as (
-
-    select
-        event_id,
-        {{ ses_ipv4_to_integer('ip_address') }} as ip_address_number
-    from opens
-    -- Apple Mail Privacy Protection's user agent, exactly
-    where user_agent = 'Mozilla/5.0'
-
-),
-
-apple_privacy_opens as (
-
-    select distinct bare_user_agent_opens.event_id
-    from bare_user_agent_opens
-    inner join apple_privacy_blocks
-        on
-            bare_user_agent_opens.ip_address_number
-            between apple_privacy_blocks.first_address and apple_privacy_blocks.last_address
-
-),
-
-scanner_clicks as (
-
-    -- a pattern anywhere in the user agent, in any case (position, not like:
-    -- a pattern's _ or % is text)
-    select distinct clicks.event_id
-    from clicks
-    inner join link_scanner_user_agents
-        on
-            position(lower(link_scanner_user_agents.user_agent_pattern) in lower(clicks.user_agent)) > 0
-            and trim(link_scanner_user_agents.user_agent_pattern) <> ''
 
 ),
 
@@ -165,7 +115,7 @@ link_burst_windows as (
             window_starts.message_id = window_clicks.message_id
             and {{ ses_seconds_between('window_starts.event_at', 'window_clicks.event_at') }} between 0 and 1
     group by window_starts.message_id, window_starts.event_at
-    having count(distinct window_clicks.link) >= {{ var('ses_bot_click_burst_links') }}
+    having count(distinct window_clicks.link) >= {{ ses_setting('ses_bot_click_burst_links') }}
 
 ),
 
@@ -186,27 +136,14 @@ rules as (
     -- right after it, an event of a message with no delivery never does
     select
         timed_events.*,
-        apple_privacy_opens.event_id is not null as is_apple_privacy_open,
         timed_events.event_class = 'open'
-        and coalesce(timed_events.seconds_after_delivery < {{ var('ses_machine_open_seconds') }}, false)
+        and coalesce(timed_events.seconds_after_delivery < {{ ses_setting('ses_machine_open_seconds') }}, false)
             as is_opened_right_after_delivery,
-        -- Gmail's and Yahoo Mail's image proxies, as the providers write them
-        timed_events.event_class = 'open'
-        and coalesce(
-            timed_events.user_agent like '%GoogleImageProxy%'
-            or timed_events.user_agent like '%YahooMailProxy%',
-            false
-        ) as is_image_proxy_open,
-        scanner_clicks.event_id is not null as is_scanner_click,
         timed_events.event_class = 'click'
-        and coalesce(timed_events.seconds_after_delivery < {{ var('ses_bot_click_seconds') }}, false)
+        and coalesce(timed_events.seconds_after_delivery < {{ ses_setting('ses_bot_click_seconds') }}, false)
             as is_clicked_right_after_delivery,
         link_burst_clicks.event_id is not null as is_link_burst_click
     from timed_events
-    left join apple_privacy_opens
-        on timed_events.event_id = apple_privacy_opens.event_id
-    left join scanner_clicks
-        on timed_events.event_id = scanner_clicks.event_id
     left join link_burst_clicks
         on timed_events.event_id = link_burst_clicks.event_id
 

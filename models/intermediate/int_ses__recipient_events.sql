@@ -82,7 +82,7 @@ with message_recipients as (
     select
         {{ event_type.plural }}.event_id,
         {{ event_type.plural }}.message_id,
-        '{{ event_type.event_class }}' as event_class,
+        {{ ses_string_literal(event_type.event_class) }} as event_class,
         {{ event_type.plural }}.event_at,
         {{ event_type.plural }}.sent_at,
         {%- if event_type.recipient_grain == 'listed' %}

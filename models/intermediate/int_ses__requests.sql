@@ -24,10 +24,10 @@
 {%- set send_log_version = none %}
 {%- set send_log_unchanged = false %}
 {%- if execute %}
-    {%- set send_log_path = ses_project_path(var('ses_requests_path')) %}
+    {%- set send_log_path = ses_project_path(ses_setting('ses_requests_path')) %}
     {%- set version_query = 'select ' ~ ses_files_version(send_log_path, 'ses_requests_path') %}
     {%- set files_version = run_query(version_query).columns[0].values()[0] %}
-    {%- set reading_settings = [var('ses_requests_columns', {}), var('ses_requests_time_format', '')] %}
+    {%- set reading_settings = [ses_setting('ses_requests_columns'), ses_setting('ses_requests_time_format')] %}
     {%- set send_log_version = local_md5(files_version ~ tojson(reading_settings, sort_keys=true)) %}
     {%- if is_incremental() %}
         {%- set stored_version_query -%}

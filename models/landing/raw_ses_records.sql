@@ -8,53 +8,7 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
+    enabled=ses_lands_record_text(),
 ) }}
 
-{%- set objects_to_read = ses_event_objects_to_read(this) %}
-
-with records as (
-
-    {%- if objects_to_read is none %}
-        select
-            cast(null as {{ dbt.type_string() }}) as file_name,
-            cast(null as {{ dbt.type_bigint() }}) as object_size,
-            cast(null as {{ dbt.type_timestamp() }}) as object_modified_at,
-            cast(null as {{ dbt.type_string() }}) as read_failure,
-            cast(null as {{ dbt.type_string() }}) as record_text
-        where false
-    {%- else %}
-        {{ ses_read_records(objects_to_read) }}
-    {%- endif %}
-
-),
-
-masked as (
-
-    -- personal data as the var ses_pii_mode keeps it (as written by default)
-    select
-        file_name,
-        object_size,
-        object_modified_at,
-        read_failure,
-        {{ ses_mask_personal_data('record_text') }} as record_text  -- noqa: AL09
-    from records
-
-),
-
-final as (
-
-    select
-        file_name,
-        object_size,
-        object_modified_at,
-        read_failure,
-        record_text,
-        -- tells identical records of one object apart from the rest without
-        -- comparing their text (base_ses__records numbers such copies)
-        case when record_text is not null then {{ ses_hash(['record_text']) }} end as record_hash,
-        {{ ses_run_loaded_at() }} as loaded_at
-    from masked
-
-)
-
-select * from final
+{{ ses_landed_records(ses_event_objects_to_read(this)) }}

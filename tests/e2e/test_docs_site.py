@@ -7,7 +7,6 @@ ignored by git)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import socket
@@ -15,7 +14,6 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
@@ -38,15 +36,16 @@ MACRO_SIGNATURE = re.compile(r"\{%-?\s*(?:macro|test)\s+(\w+)\s*\(([^)]*)\)")
 @pytest.fixture(scope="module")
 def docs_target(fixture_build) -> Path:
     """`dbt docs generate --static` on the database built from the hand-written
-fixtures, then what `make docs` adds to the pages."""
+fixtures, then what `make docs` adds to the pages. Without ses_events_path:
+docs generate builds nothing, so needs no location of objects."""
     work_dir = fixture_build.database.parent
     generated = run_dbt(
-        work_dir, "docs", "generate", "--static", events_path=work_dir / "ses_events",
+        work_dir, "docs", "generate", "--static", events_path=None,
         requests_path=FIXTURES_DIR / "ses_requests.csv", database=fixture_build.database,
     )
     assert_built(generated)
-    # What `make docs` serves: the site with the lineage graph's script added.
-    ses_docs_site.hide_tests_in_lineage(work_dir / "target")
+    # What `make docs` serves: the single-file page written again, the lineage graph's script added.
+    ses_docs_site.prepare_site(work_dir / "target")
     return work_dir / "target"
 
 
@@ -194,19 +193,6 @@ def test_make_docs_on_a_busy_port_says_so_in_one_line(tmp_path) -> None:
         probe.bind(("127.0.0.1", suggested_port))
 
 
-@contextlib.contextmanager
-def site_address(docs_target: Path, site: str) -> Iterator[str]:
-    """The site's address: served on 127.0.0.1 while in use, or the single file."""
-    if site == "single_file":
-        yield (docs_target / "static_index.html").as_uri()
-        return
-    server = ses_docs_site.serve(docs_target)
-    try:
-        yield ses_docs_site.site_address(server)
-    finally:
-        server.shutdown()
-
-
 def fresh_screenshot(name: str) -> Path:
     screenshot = SCREENSHOTS / name
     screenshot.unlink(missing_ok=True)
@@ -216,7 +202,7 @@ def fresh_screenshot(name: str) -> Path:
 @pytest.mark.parametrize("site", ["served", "single_file"])
 def test_lineage_of_the_message_fact_names_its_parents_and_the_notebook(docs_target, site) -> None:
     screenshot = fresh_screenshot(f"lineage_fct_ses_messages_{site}.png")
-    with site_address(docs_target, site) as address:
+    with ses_docs_site.opened_site(docs_target, single_file=site == "single_file") as address:
         view = ses_docs_site.open_lineage(ses_docs_site.node_page(address, "model", "fct_ses_messages"), screenshot)
     assert "model.ses_analytics.fct_ses_messages" in view.node_ids
     assert FCT_SES_MESSAGES_PARENTS <= set(view.labels)
@@ -236,7 +222,7 @@ def test_full_lineage_graph_draws_every_model_and_no_test(docs_target, manifest,
         if node["resource_type"] == "test" and "test_metadata" not in node
     ]
     assert singular_tests and manifest["unit_tests"]
-    with site_address(docs_target, site) as address:
+    with ses_docs_site.opened_site(docs_target, single_file=site == "single_file") as address:
         full = ses_docs_site.open_lineage(f"{address}#!/overview", fresh_screenshot(f"lineage_full_{site}.png"))
         test_name = singular_tests[0].split(".")[-1]
         of_a_test = ses_docs_site.open_lineage(

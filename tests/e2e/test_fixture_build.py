@@ -158,10 +158,10 @@ def test_repeat_opens_are_separate_events(fixture_build: DbtBuild) -> None:
 
 
 def test_event_ids_are_stable_across_builds(fixture_build: DbtBuild, tmp_path) -> None:
-    from conftest import assert_built, materialize_fixture_events, run_dbt
+    from conftest import BUILD_WITHOUT_TESTS, assert_built, materialize_fixture_events, run_dbt
 
     events = materialize_fixture_events(tmp_path / "copy_of_events")
-    rebuild = run_dbt(tmp_path, "run", "--select", "+fct_ses_events", events_path=events)
+    rebuild = run_dbt(tmp_path, *BUILD_WITHOUT_TESTS, "--select", "+fct_ses_events", events_path=events)
     assert_built(rebuild)
     # file names differ between the two builds, event identity must not
     first = set(fixture_build.query("select event_id from main_ses_marts.fct_ses_events"))

@@ -16,41 +16,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from conftest import (
-    BUILD_WITHOUT_TESTS, DBT, PROJECT_DIR, assert_built, copy_objects, objects_in_arrival_order, run_dbt,
+    BUILD_WITHOUT_TESTS, DBT, NOTEBOOK, PROJECT_DIR, assert_built, copy_objects, execute_every_cell, kernel_json,
+    notebook_client, objects_in_arrival_order, run_dbt, run_in_kernel,
 )
 
-NOTEBOOK = PROJECT_DIR / "notebooks" / "ses_analytics.ipynb"
 BUSY_READER = Path(__file__).with_name("busy_reader.py")
 # What share of the objects (in arrival order) the first build sees.
 FIRST_BATCH_SHARE = 0.7
-
-
-def notebook_client(notebook: nbformat.NotebookNode) -> NotebookClient:
-    return NotebookClient(
-        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
-    )
-
-
-def run_in_kernel(client: NotebookClient, source: str) -> str:
-    """Run one extra cell in the client's live kernel and return what it printed."""
-    cell = nbformat.v4.new_code_cell(source)
-    client.nb.cells.append(cell)
-    client.execute_cell(cell, len(client.nb.cells) - 1)
-    return "".join(output.get("text", "") for output in cell.outputs if output.output_type == "stream")
-
-
-def kernel_json(client: NotebookClient, expression: str):
-    return json.loads(run_in_kernel(client, f"import json\nprint(json.dumps({expression}))"))
-
-
-def execute_every_cell(client: NotebookClient) -> None:
-    for index, cell in enumerate(client.nb.cells):
-        if cell.cell_type == "code":
-            client.execute_cell(cell, index)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ database, in schemas named `<target schema>_ses_<layer>` (or with the
 prefix the host sets in the ses_schema_prefix var), with the host's vars (one global, one scoped to
 the package) reaching the package's models, and without exporting anything:
 the Parquet export is an operation the host runs when it chooses, never a
-hook it inherits."""
+hook it inherits: the one hook the package brings is its settings check."""
 
 from __future__ import annotations
 
@@ -114,10 +114,16 @@ def test_host_vars_reach_the_package(host_build, fixture_expected) -> None:
     assert build.scalar("select count(*) from main_ses_marts.fct_ses_messages where was_requested") == requested
 
 
-def test_no_package_hook_runs_in_the_host(host_build) -> None:
+def test_the_only_package_hook_in_the_host_is_the_settings_check(host_build) -> None:
+    """The package's on-run-start check ran in the host's build (and passed:
+    the host's vars are the package's settings), and nothing was exported."""
     host, _, export_dir = host_build
     run_results = json.loads((host.folder / "target" / "run_results.json").read_text())
-    assert [result["unique_id"] for result in run_results["results"] if result["unique_id"].startswith("operation.")] == []
+    hooks = [
+        (result["unique_id"], result["status"]) for result in run_results["results"]
+        if result["unique_id"].startswith("operation.")
+    ]
+    assert hooks == [("operation.ses_analytics.ses_analytics-on-run-start-0", "success")]
     assert list(export_dir.iterdir()) == []
 
 

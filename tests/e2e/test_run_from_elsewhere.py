@@ -10,7 +10,7 @@ import subprocess
 from conftest import DBT, PROJECT_DIR, DemoCopyBuild, assert_built, environment_without_settings
 
 
-def test_default_settings_build_the_project_folders_demo(demo_copy_built_elsewhere: DemoCopyBuild) -> None:
+def test_make_demos_relative_paths_build_the_project_folders_demo(demo_copy_built_elsewhere: DemoCopyBuild) -> None:
     demo = demo_copy_built_elsewhere
     assert_built(demo.build)
     truth = demo.ground_truth

@@ -9,7 +9,7 @@ import gzip
 import json
 from pathlib import Path
 
-from conftest import assert_built, run_dbt
+from conftest import BUILD_WITHOUT_TESTS, assert_built, run_dbt
 
 
 def open_event(message_number: int, *, with_late_fields: bool) -> dict:
@@ -52,7 +52,7 @@ def test_field_first_seen_in_the_last_of_many_files(tmp_path: Path) -> None:
             events / f"2026/03/01/{file_number % 24:02d}/ses-1-2026-03-01-00-00-{file_number:02d}-{file_number:04d}.gz",
             [open_event(file_number * 100 + row, with_late_fields=is_last and row == 99) for row in range(100)],
         )
-    build = run_dbt(tmp_path, "run", "--select", "+stg_ses__opens", events_path=events)
+    build = run_dbt(tmp_path, *BUILD_WITHOUT_TESTS, "--select", "+stg_ses__opens", events_path=events)
     assert_built(build)
     assert build.scalar("select count(*) from main_ses_staging.stg_ses__opens") == file_count * 100
     assert late_field_rows(build) == [("message-003999", "203.0.113.77", "late-campaign")]
@@ -65,7 +65,7 @@ def test_field_first_seen_after_30000_rows(tmp_path: Path) -> None:
         events / "2026/03/01/10/ses-1-2026-03-01-10-00-00-0001.gz",
         [open_event(row, with_late_fields=row == row_count - 1) for row in range(row_count)],
     )
-    build = run_dbt(tmp_path, "run", "--select", "+stg_ses__opens", events_path=events)
+    build = run_dbt(tmp_path, *BUILD_WITHOUT_TESTS, "--select", "+stg_ses__opens", events_path=events)
     assert_built(build)
     assert build.scalar("select count(*) from main_ses_staging.stg_ses__opens") == row_count
     assert late_field_rows(build) == [(f"message-{row_count - 1:06d}", "203.0.113.77", "late-campaign")]

@@ -184,18 +184,6 @@ def test_an_unreadable_send_log_fails_in_one_line(
     assert "SKIP relation main_ses_staging.int_ses__requests" in output
 
 
-def test_an_unknown_column_in_the_var_fails_before_any_model(tmp_path: Path, events: Path) -> None:
-    requests = write_send_log(tmp_path / "ses_requests.csv", ["message_id", "recipient", "request_time", "Campaign"], [])
-    result = build(tmp_path, events, requests, ses_requests_columns={"campaign": "Campaign"})
-    assert result.returncode != 0
-    output = plain(result.output)
-    assert (
-        "  ses_requests_columns: unknown column campaign; the send log's columns are message_id, recipient,"
-        " request_time, region\n" in output
-    )
-    assert "START sql" not in output
-
-
 def test_a_parquet_send_log_with_its_own_names(tmp_path: Path, events: Path) -> None:
     """A typed Parquet timestamp is read as typed (the time format var is for text)."""
     requests = tmp_path / "ses_requests.parquet"

@@ -104,6 +104,22 @@ def test_a_table_shows_no_index_and_blanks_for_missing_values() -> None:
     assert "row_heading" not in html  # no index column
 
 
+def test_a_table_shows_text_lists_and_column_names_as_text() -> None:
+    import pandas
+
+    frame = pandas.DataFrame({
+        "campaign": ['<img src=x onerror="alert(1)">'],
+        "recipients": [["<b>ann</b>@example.org", "bob@example.org"]],
+        "<i>sends</i>": [1200],
+    })
+    html = ses_notebook.table(frame).to_html()
+    assert "<img" not in html and "<b>" not in html and "<i>" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert "[&#x27;&lt;b&gt;ann&lt;/b&gt;@example.org&#x27;, &#x27;bob@example.org&#x27;]" in html
+    assert "&lt;i&gt;sends&lt;/i&gt;" in html and "1,200" in html
+    assert 'class="tex2jax_ignore mathjax_ignore"' in html
+
+
 def test_every_day_fills_the_days_without_events() -> None:
     import pandas
 

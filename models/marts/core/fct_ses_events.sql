@@ -38,8 +38,8 @@ with
     select
         event_id,
         message_id,
-        '{{ event_type.event_class }}' as event_class,
-        '{{ event_type.event_type }}' as ses_event_type,
+        {{ ses_string_literal(event_type.event_class) }} as event_class,
+        {{ ses_string_literal(event_type.event_type) }} as ses_event_type,
         {{ 'lower(' ~ class_fields.event_type ~ ')' if 'event_type' in class_fields else no_text }} as event_type,
         {{ 'lower(' ~ class_fields.event_subclass ~ ')' if 'event_subclass' in class_fields else no_text }}
             as event_subclass,

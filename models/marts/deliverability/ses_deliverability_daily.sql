@@ -16,7 +16,7 @@
     ],
 }) }}
 
-{%- set tracked = var('ses_tracked_configuration_sets') %}
+{%- set tracked = ses_setting('ses_tracked_configuration_sets') %}
 
 {%- set figures = ses_deliverability_figures() %}
 {%- set cell_keys = ['sent_date', 'configuration_set', 'sending_domain', 'mailbox_provider', 'campaign'] %}
@@ -166,7 +166,7 @@ final as (
     select
         *,
         {{ ses_deliverability_rates() }}
-        vdm_sends >= {{ var('ses_deliverability_minimum_sends') }} as has_minimum_volume,
+        vdm_sends >= {{ ses_setting('ses_deliverability_minimum_sends') }} as has_minimum_volume,
         {{ ses_rebuild_columns() }}
     from totals
 

@@ -16,9 +16,9 @@
     ],
 }) }}
 
-{%- set thresholds = var('ses_reputation_thresholds') %}
-{%- set window_days = var('ses_reputation_window_days') %}
-{%- set window_sends = var('ses_reputation_window_sends') %}
+{%- set thresholds = ses_setting('ses_reputation_thresholds') %}
+{%- set window_days = ses_setting('ses_reputation_window_days') %}
+{%- set window_sends = ses_setting('ses_reputation_window_sends') %}
 {%- set cumulative_figures = ['hard_bounces', 'complaints', 'complaint_feedback_sends'] %}
 
 {#- the days to report on, read while the model compiles: the date spine

@@ -8,7 +8,7 @@
     'settings': ['ses_suppression_transient_bounces'],
 }) }}
 
-{%- set transient_run = var('ses_suppression_transient_bounces') %}
+{%- set transient_run = ses_setting('ses_suppression_transient_bounces') %}
 
 with recipient_events as (
 

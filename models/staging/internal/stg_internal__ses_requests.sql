@@ -5,7 +5,7 @@
 
 with requests as (
 
-    {{ ses_read_requests(ses_project_path(var('ses_requests_path'))) }}
+    {{ ses_read_requests(ses_project_path(ses_setting('ses_requests_path'))) }}
 
 )
 

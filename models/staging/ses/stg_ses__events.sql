@@ -38,6 +38,9 @@ final as (
         {%- for event_type in ses_event_types() if ses_type_object_parsed_fields(event_type) %}
             {{ ses_type_object_column(event_type.event_class) }},
         {%- endfor %}
+        is_apple_privacy_open,
+        is_image_proxy_open,
+        is_scanner_click,
         envelope_type,
         transport_message_id,
         is_legacy_notification,

@@ -1,6 +1,11 @@
 -- grain: one raw record, parsed once: unwrapped from its envelope (SNS,
 -- EventBridge or none), its mail fields typed, its type object kept as a typed
--- struct, given its event id, or marked with the reason it cannot be an event
+-- struct, given its event id, or marked with the reason it cannot be an event;
+-- and one row for each object read that held no record. Personal data is
+-- masked here, after the parse, when ses_pii_mode says so.
+{%- if not ses_lands_record_text() %}
+-- depends_on: {{ source('ses', 'raw_events') }}
+{%- endif %}
 {{ config(
     schema=ses_schema('staging'),
     materialized='incremental',
@@ -17,24 +22,56 @@
 
 {%- set required_fields = ses_required_fields(typed_event_types) %}
 
-{#- The raw table is named in each step below rather than once in a shared
-    step: a step read three times would be materialised, text and all. -#}
+{#- The new raw records: landed as written in raw_ses_records, or, masked,
+    read here from the new objects (macros/ses/ses_landing.sql). The raw
+    table is named in each step below rather than once in a shared step: a
+    step read three times would be materialised, text and all; objects read
+    here are, once, in this statement's memory. -#}
+{%- if ses_lands_record_text() %}
+    {%- set landed_records = ref('raw_ses_records') %}
+{%- else %}
+    {%- do ses_refuse_landed_text() %}
+    {%- set landed_records = 'landed_records' %}
+{%- endif %}
 {%- set new_raw_records -%}
-    select
-        file_name,
-        object_size,
-        object_modified_at,
-        read_failure,
-        record_text,
-        record_hash
-    from {{ ref('raw_ses_records') }}
-    where
-        {{ ses_loaded_since_last_run() }}
-        -- an object read whole that held no record is not one
-        and (record_text is not null or read_failure is not null)
+    select {{ ses_all_columns_except(['loaded_at']) }}
+    from {{ landed_records }}
+    where {{ ses_loaded_since_last_run() }}
 {%- endset %}
 
-with copies_in_object as (
+with
+{%- if not ses_lands_record_text() %}
+
+landed_records as materialized (
+
+    {{ ses_landed_records(ses_event_objects_to_read(this)) }}
+
+),
+{%- endif %}
+
+apple_privacy_blocks as (
+
+    -- Apple's address blocks as one list; a block that does not parse (an
+    -- IPv6 range, a typo) gives nulls and matches nothing, and
+    -- warn_on_unusable_apple_privacy_ranges names it
+    select
+        {{ ses_list_agg(ses_struct({
+            'first_address': ses_ipv4_cidr_address('cidr', 'first'),
+            'last_address': ses_ipv4_cidr_address('cidr', 'last'),
+        })) }} as blocks
+    from {{ ref('ses_apple_privacy_ranges') }}
+
+),
+
+link_scanner_patterns as (
+
+    select {{ ses_list_agg('lower(user_agent_pattern)') }} as patterns
+    from {{ ref('ses_link_scanner_user_agents') }}
+    where trim(user_agent_pattern) <> ''
+
+),
+
+copies_in_object as (
 
     -- the same text twice in one object (a retried put inside one Firehose
     -- buffer): rare, so numbering only these is cheap
@@ -97,6 +134,8 @@ parsed as (
         {{ ses_hash128(['file_name'], ['object_size', 'object_modified_at', 'record_hash', 'record_copy']) }}
             as raw_record_id,
         file_name,
+        object_size,
+        object_modified_at,
         read_failure,
         record_text,
         {{ ses_parse_json('record_text', ses_envelope_fields()) }} as envelope
@@ -143,6 +182,8 @@ ses_records as (
     select
         raw_record_id,
         file_name,
+        object_size,
+        object_modified_at,
         read_failure,
         record_text,
         envelope,
@@ -255,6 +296,9 @@ judged as (
         case
             -- an object that could not be read at all: its one row says why
             when read_failure is not null then read_failure
+            -- an object read whole that held no record: its one row keeps its
+            -- version, so it is not read again
+            when record_text is null then 'empty_object'
             when envelope is null and not {{ ses_is_valid_json('record_text') }} then 'invalid_json'
             -- an SNS Message that is not JSON is a notice, not an event,
             -- unless it plainly tried to be JSON and was cut short
@@ -277,23 +321,101 @@ judged as (
 
 ),
 
+engagement_inputs as (
+
+    -- the user agent and address of an open or click, as SES wrote them
+    select
+        *,
+        case event_class
+            when 'open' then {{ ses_struct_field(ses_type_object_column('open'), 'userAgent') }}
+            when 'click' then {{ ses_struct_field(ses_type_object_column('click'), 'userAgent') }}
+        end as engagement_user_agent,
+        {{ ses_ipv4_to_integer(ses_struct_field(ses_type_object_column('open'), 'ipAddress')) }}
+            as open_ip_address_number
+    from judged
+
+),
+
+engagement_evidence as (
+
+    -- the rules on people and machines that read a user agent or an IP
+    -- address (int_ses__engagements applies them with the rules on time)
+    -- are judged here, where those values are still as SES wrote them; final
+    -- masks them. Apple Mail Privacy Protection's prefetch: a bare
+    -- Mozilla/5.0 user agent from Apple's addresses. Image proxies: Gmail's
+    -- and Yahoo Mail's, as the providers write them. Link scanners: a
+    -- pattern of the seed anywhere in the user agent, in any case (position,
+    -- not like: a pattern's _ or % is text). Each list is searched by a
+    -- lambda, whose element the linter takes for a table.
+    -- noqa: disable=RF01,RF02
+    select
+        engagement_inputs.*,
+        coalesce(
+            engagement_inputs.event_class = 'open'
+            and engagement_inputs.engagement_user_agent = 'Mozilla/5.0'
+            and {{ ses_list_any(
+                'apple_privacy_blocks.blocks', 'block',
+                'engagement_inputs.open_ip_address_number between block.first_address and block.last_address'
+            ) }},
+            false
+        ) as is_apple_privacy_open,
+        coalesce(
+            engagement_inputs.event_class = 'open'
+            and (
+                engagement_inputs.engagement_user_agent like '%GoogleImageProxy%'
+                or engagement_inputs.engagement_user_agent like '%YahooMailProxy%'
+            ),
+            false
+        ) as is_image_proxy_open,
+        coalesce(
+            engagement_inputs.event_class = 'click'
+            and {{ ses_list_any(
+                'link_scanner_patterns.patterns', 'pattern',
+                'position(pattern in lower(engagement_inputs.engagement_user_agent)) > 0'
+            ) }},
+            false
+        ) as is_scanner_click
+    from engagement_inputs
+    cross join apple_privacy_blocks
+    cross join link_scanner_patterns
+    -- noqa: enable=RF01,RF02
+
+),
+
+identified as (
+
+    select
+        *,
+        -- no event id in SES: the record's content is its identity, so a
+        -- redelivery (Firehose, SNS or EventBridge retry) hashes the same while
+        -- a repeat open (another timestamp) does not; taken before masking,
+        -- so the mode does not change it
+        case when rejection_reason is null then {{ ses_event_id(typed_event_types) }} end as event_id
+    from engagement_evidence
+
+),
+
 final as (
 
     select
         raw_record_id,
         file_name,
+        object_size,
+        object_modified_at,
         envelope_type,
         transport_message_id,
         ses_event_type,
         is_legacy_notification,
         rejection_reason,
-        -- a rejected record keeps its text for the quarantine; an event's text
-        -- stays in raw_ses_records only
-        case when rejection_reason is not null then record_text end as record_text,
-        -- no event id in SES: the record's content is its identity, so a
-        -- redelivery (Firehose, SNS or EventBridge retry) hashes the same while
-        -- a repeat open (another timestamp) does not
-        case when rejection_reason is null then {{ ses_event_id(typed_event_types) }} end as event_id,
+        -- a rejected record keeps its text for the quarantine, when the text
+        -- is kept at all (ses_pii_mode raw); an event's text stays in
+        -- raw_ses_records only
+        {%- if ses_lands_record_text() %}
+            case when rejection_reason is not null then record_text end as record_text,
+        {%- else %}
+            cast(null as {{ dbt.type_string() }}) as record_text,
+        {%- endif %}
+        event_id,
         event_class,
         message_id,
         event_at,
@@ -301,16 +423,20 @@ final as (
             {%- if field.name == 'sent_at' %}
                 sent_at,
             {%- else %}
-                {{ ses_mail_field(field) }} as {{ field.name }},  -- noqa: RF04
+                {{ ses_mask_field(ses_mail_field(field), field) }} as {{ field.name }},  -- noqa: RF04
             {%- endif %}
         {%- endfor %}
         configuration_set,
         {%- for event_type in typed_event_types %}
-            {{ ses_type_object_column(event_type.event_class) }},
+            {%- set details = ses_type_object_column(event_type.event_class) %}
+            {{ ses_mask_struct(details, ses_type_object_parsed_fields(event_type)) }} as {{ details }},  -- noqa: AL09
         {%- endfor %}
+        is_apple_privacy_open,
+        is_image_proxy_open,
+        is_scanner_click,
         unfit_values,
         {{ ses_run_loaded_at() }} as loaded_at
-    from judged
+    from identified
 
 )
 
