@@ -14,16 +14,17 @@
     times the parse. A batch row is written even when nothing repeated, so
     the next run knows which batches it has seen. -#}
 
-{#- A rejected record has no event id: it is the same record read again when
-    an earlier batch read the same object (by name) and found the same text
-    as often (the nth copy of a text in an object matches the nth): an object
-    written again, records appended, is read again whole. Rejected records
-    are rare, so comparing their texts is cheap. -#}
+{#- A rejected record has no event id: it is the same record read again
+    when an earlier batch read one with its rejected_record_key (the same
+    object by name, the same text, the same copy number): an object written
+    again, records appended, is read again whole. -#}
+
 with new_records as (
 
     select
         raw_record_id,
         event_id,
+        rejected_record_key,
         file_name,
         rejection_reason,
         loaded_at
@@ -65,60 +66,27 @@ ranked_copies as (
 
 ),
 
-rejected_records as (
+rejected_records_read_before as (
 
-    -- every batch's rejected records (with text) of the objects that gave
-    -- this run rejected records
+    -- rejected records of earlier batches, or earlier in this one, that this
+    -- run's rejected records repeat (none on a full build)
     select
-        raw_record_id,
-        file_name,
-        record_text,
-        loaded_at
-    from {{ ref('base_ses__records') }}
-    where
-        rejection_reason is not null
-        and record_text is not null
-        and file_name in (
-            select new_records.file_name
-            from new_records
-            where new_records.rejection_reason is not null
-        )
-
-),
-
-rejected_copies as (
-
-    -- numbered among the copies of their text in their object and batch
-    select
-        raw_record_id,
-        file_name,
-        record_text,
-        loaded_at,
-        row_number() over (
-            partition by loaded_at, file_name, record_text
-            order by raw_record_id
-        ) as copy_number
-    from rejected_records
+        read_again.loaded_at,
+        read_again.raw_record_id
+    from new_records as read_again
+    inner join {{ ref('base_ses__records') }} as read_before
+        on
+            read_again.rejected_record_key = read_before.rejected_record_key
+            and read_again.loaded_at > read_before.loaded_at
 
 ),
 
 rejected_records_read_again as (
 
-    select
-        read_again.loaded_at,
-        read_again.raw_record_id
-    from rejected_copies as read_again
-    where
-        {{ ses_loaded_since_last_run('read_again.loaded_at') }}
-        and exists (
-            select 1
-            from rejected_copies as read_before
-            where
-                read_before.file_name = read_again.file_name
-                and read_before.record_text = read_again.record_text
-                and read_before.copy_number = read_again.copy_number
-                and read_before.loaded_at < read_again.loaded_at
-        )
+    select distinct
+        loaded_at,
+        raw_record_id
+    from rejected_records_read_before
 
 ),
 

@@ -138,6 +138,8 @@ parsed as (
         object_modified_at,
         read_failure,
         record_text,
+        record_hash,
+        record_copy,
         {{ ses_parse_json('record_text', ses_envelope_fields()) }} as envelope
     from numbered
 
@@ -186,6 +188,8 @@ ses_records as (
         object_modified_at,
         read_failure,
         record_text,
+        record_hash,
+        record_copy,
         envelope,
         envelope_type,
         transport_message_id,
@@ -407,6 +411,14 @@ final as (
         ses_event_type,
         is_legacy_notification,
         rejection_reason,
+        -- a rejected record has no event id: the same record read again from
+        -- its object written again has the same object name, text and copy
+        -- number (raw_record_id without the object's version), whatever
+        -- ses_pii_mode keeps of its text (base_ses__batches)
+        case
+            when rejection_reason is not null and record_hash is not null
+                then {{ ses_hash128(['file_name'], ['record_hash', 'record_copy']) }}
+        end as rejected_record_key,
         -- a rejected record keeps its text for the quarantine, when the text
         -- is kept at all (ses_pii_mode raw); an event's text stays in
         -- raw_ses_records only
