@@ -1,10 +1,10 @@
 """dbt-duckdb plugin, loaded by every profile target: the two steps of
-reading a raw SES object that DuckDB's SQL cannot take itself.
+reading raw SES objects and the send log that DuckDB's SQL cannot take itself.
 
 DuckDB reads each object whole, as bytes (`read_blob`), so that no byte
 sequence an object can hold (NUL, a lone CR, CRLF next to LF, invalid UTF-8)
 can stop the build: its CSV reader, the alternative, fails on all of these.
-Everything else is SQL (macros/engine/files.sql). Two functions are Python:
+Everything else is SQL (macros/engine/files.sql). Three functions are Python:
 
 - `ses_gunzip(content)`: the object decompressed, or NULL when it is not a
   whole gzip stream. DuckDB decompresses only inside its file readers.
@@ -12,6 +12,9 @@ Everything else is SQL (macros/engine/files.sql). Two functions are Python:
   per line (pretty-printed JSON, a JSON array of events, a string holding
   "}{"), cut by a scan that knows JSON strings. Only such texts come here;
   a plain line-per-record or concatenated object is cut in SQL.
+- `ses_list_local_objects(location)`: the files a local path or glob names,
+  symbolic links followed (DuckDB's own `**` skips them), each folder
+  walked once so that a link loop ends.
 
 And two for the internal send log, a CSV file that DuckDB's reader is told
 how to read rather than left to guess (its guess changes when one row is
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from typing import Any
 
@@ -282,6 +286,98 @@ def line_numbers(content: bytes, is_gzip: bool, offsets: list[int | None]) -> li
     return [None if offset is None else content.count(b"\n", 0, offset) + 1 for offset in offsets]
 
 
+GLOB_CHARACTERS = re.compile(r"[*?\[]")
+
+
+def glob_part_pattern(part: str) -> str:
+    """One folder or file name of a glob as a regular expression, as
+    DuckDB's glob reads it: * and ? stay inside the name, [...] is a set of
+    characters ([!...] the characters not in it)."""
+    pattern = []
+    position = 0
+    while position < len(part):
+        character = part[position]
+        end = part.find("]", position + 1) if character == "[" else -1
+        if character == "*":
+            pattern.append("[^/]*")
+        elif character == "?":
+            pattern.append("[^/]")
+        elif end > position + 1:
+            members = part[position + 1:end]
+            negated = members.startswith("!")
+            pattern.append("[" + ("^" if negated else "") + re.escape(members[1:] if negated else members) + "]")
+            position = end
+        else:
+            pattern.append(re.escape(character))
+        position += 1
+    return "".join(pattern)
+
+
+def glob_pattern(relative_glob: str) -> re.Pattern[str]:
+    """A glob relative to the folder it starts from, as DuckDB's glob reads
+    it, as a regular expression over relative paths: ** stands for any
+    number of folders (none included), the other parts for one name each."""
+    parts = relative_glob.split("/")
+    pattern = ""
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        if part == "**":
+            pattern += "(?:[^/]+/)*[^/]+" if last else "(?:[^/]+/)*"
+        else:
+            pattern += glob_part_pattern(part) + ("" if last else "/")
+    return re.compile(pattern)
+
+
+def list_local_objects(location: str) -> list[str]:
+    """Every file a local location names: the file itself, or the files a
+    glob matches below the folder its first glob character is in, named by
+    the path that reached them. Symbolic links to files and to folders are
+    followed (a folder assembled from links, a sync tool's layout); each
+    file and each folder is visited once, under the first name reached in
+    name order, so a folder linked twice is listed once and a link loop
+    ends. Sorted, as DuckDB's glob lists; a leading ~ is the home folder,
+    as DuckDB reads it."""
+    parts = os.path.expanduser(location).split("/")
+    glob_start = next((index for index, part in enumerate(parts) if GLOB_CHARACTERS.search(part)), None)
+    if glob_start is None:
+        path = "/".join(parts)
+        return [path] if os.path.isfile(path) else []
+    folder = "/".join(parts[:glob_start]) or ("/" if parts[0] == "" else ".")
+    pattern = glob_pattern("/".join(parts[glob_start:]))
+    prefix = "/".join(parts[:glob_start]) + "/" if glob_start else ""
+    found: list[str] = []
+    seen: set[tuple[int, int]] = set()
+
+    def first_visit(path: str) -> bool:
+        try:
+            status = os.stat(path)  # follows links; a broken link or a loop raises
+        except OSError:
+            return False
+        identity = (status.st_dev, status.st_ino)
+        if identity in seen:
+            return False
+        seen.add(identity)
+        return True
+
+    def walk(path: str, relative: str) -> None:
+        if not first_visit(path):
+            return
+        try:
+            with os.scandir(path) as entries:
+                names = sorted(entry.name for entry in entries)
+        except OSError:
+            return
+        for name in names:
+            entry_path = os.path.join(path, name)
+            if os.path.isdir(entry_path):
+                walk(entry_path, relative + name + "/")
+            elif os.path.isfile(entry_path) and pattern.fullmatch(relative + name) and first_visit(entry_path):
+                found.append(prefix + relative + name)
+
+    walk(folder, "")
+    return sorted(found)
+
+
 class Plugin(BasePlugin):
     def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
         conn.create_function("ses_gunzip", gunzip, [BLOB], BLOB)
@@ -300,3 +396,6 @@ class Plugin(BasePlugin):
         conn.create_function(
             "ses_line_numbers", line_numbers, [BLOB, BOOLEAN, duckdb.list_type(BIGINT)], duckdb.list_type(BIGINT)
         )
+
+
+        conn.create_function("ses_list_local_objects", list_local_objects, [VARCHAR], duckdb.list_type(VARCHAR))

@@ -35,7 +35,7 @@
             suffix(lower(filename), '.gz') as is_named_gzip,
             -- gzip's magic number, whatever the name says
             content[1:2] = '\x1F\x8B'::blob as is_gzip
-        from read_blob({{ ses_string_literal(objects) if objects is string else ses_string_list(objects) }})
+        from read_blob({{ ses_location_files(objects, 'ses_events_path') if objects is string else ses_string_list(objects) }})
 
     ),
 
@@ -555,7 +555,8 @@
 
 {#- A query with one column, `file`: every object a location names (a glob's
     matches; for a remote location also a prefix's objects at any depth, or
-    one object). A remote location is listed by the `s3` target's plugin
+    one object). A local location is listed by the ses_objects plugin, with
+    symbolic links followed (ses_location_files). A remote location is listed by the `s3` target's plugin
     (plugins/ses_s3.py), which fails in one line naming the setting, the
     location and the cause (missing bucket, access denied, unreachable
     endpoint, nothing there); `setting_name` is the var the location came
@@ -569,7 +570,7 @@
         {%- do ses_require_remote_listing(location, setting_name) -%}
         select unnest(ses_s3_list_objects({{ ses_string_literal(location) }}, {{ ses_string_literal(setting_name) }})) as file
     {%- else -%}
-        select file from glob({{ ses_string_literal(location) }})
+        select unnest({{ ses_location_files(location, setting_name) }}) as file
     {%- endif -%}
 {%- endmacro %}
 
@@ -646,11 +647,13 @@
 
 
 {#- The files at a location (a path or a glob) as a SQL expression that
-    read_blob accepts: a local location as given, a remote one as the list of
-    the objects the s3 target's plugin finds there (fsspec's own glob also
-    returns the folders that key prefixes imply). -#}
+    read_blob accepts: a local location as the list the ses_objects plugin
+    finds there, symbolic links followed (DuckDB's own glob skips them under
+    "**"; see list_local_objects in plugins/ses_objects.py), a remote one as
+    the list of the objects the s3 target's plugin finds there (fsspec's own
+    glob also returns the folders that key prefixes imply). -#}
 {% macro ses_location_files(location, setting_name) -%}
-    {%- set files = ses_string_literal(location) -%}
+    {%- set files = 'ses_list_local_objects(' ~ ses_string_literal(location) ~ ')' -%}
     {%- if ses_is_remote(location) and execute -%}
         {%- set files = ses_string_list(run_query(ses_list_objects(location, setting_name)).columns[0].values()) -%}
     {%- endif -%}
@@ -1101,8 +1104,8 @@
     object written again, records appended, is read again (its records read
     before then count as redeliveries). Each object is named by its
     constant path so DuckDB opens only those (it prunes files only for
-    constant paths); a local full build passes the glob itself, which DuckDB
-    expands as it reads. Returns none when there is nothing new; fails in
+    constant paths); a local full build passes the glob itself, which the
+    ses_objects plugin expands as DuckDB reads. Returns none when there is nothing new; fails in
     one line naming the var and the location when it lists nothing. -#}
 {% macro ses_event_objects_to_read(loaded_relation) -%}
     {%- if not execute -%}{{ return(none) }}{%- endif -%}

@@ -161,6 +161,17 @@
 {%- endmacro %}
 
 
+{#- A tag's value as read: its first value, or, when written without its
+    list, the string itself (the obvious reading; base_ses__records counts
+    such records in unfit_values). -#}
+{% macro ses_tag_value_as_read(tags_json, tag_key) -%}
+    coalesce(
+        {{ ses_tag_value(tags_json, tag_key) }},
+        {{ ses_json_obvious_reading(ses_json_value(tags_json, tag_key), {'type': 'varchar'}) }}
+    )
+{%- endmacro %}
+
+
 {#- A parsed array of objects with each element's fields renamed from their
     JSON keys to snake_case (`fields` as in ses_fields.sql). -#}
 {% macro ses_rename_struct_list(list_column, fields) -%}
@@ -222,10 +233,86 @@
 {%- endmacro %}
 
 
+{#- Whether a parsed map (string -> list, as linkTags) holds a key whose
+    value is null: the one parse gives null for a value written with
+    another type, and SES writes none as null. -#}
+{% macro ses_map_has_null_value(map_column) -%}
+    {{ return(adapter.dispatch('ses_map_has_null_value', 'ses_analytics')(map_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_map_has_null_value(map_column) -%}
+    len(list_filter(map_values({{ map_column }}), lambda map_value: map_value is null)) > 0
+{%- endmacro %}
+
+{% macro spark__ses_map_has_null_value(map_column) -%}
+    exists(map_values({{ map_column }}), map_value -> map_value is null)
+{%- endmacro %}
+
+
+{#- The JSON type that the values of a JSON object were written as, where
+    they are not lists (the values of a string -> list map, as linkTags): a
+    type with no obvious reading first (a number, an object), else VARCHAR
+    (one string each, read as a list of one), else NULL (every value a list
+    or null: nothing unfit). -#}
+{% macro ses_json_map_value_type(json_column) -%}
+    {{ return(adapter.dispatch('ses_json_map_value_type', 'ses_analytics')(json_column)) }}
+{%- endmacro %}
+
+{% macro default__ses_json_map_value_type(json_column) -%}
+    case
+        when json_type({{ json_column }}) = 'OBJECT' then coalesce(
+            list_filter(
+                list_transform(
+                    map_values(json_transform({{ json_column }}, '"MAP(VARCHAR, JSON)"')), lambda map_value: json_type(map_value)
+                ),
+                lambda value_type: value_type not in ('ARRAY', 'NULL', 'VARCHAR')
+            )[1],
+            case
+                when list_contains(
+                    list_transform(
+                        map_values(json_transform({{ json_column }}, '"MAP(VARCHAR, JSON)"')), lambda map_value: json_type(map_value)
+                    ),
+                    'VARCHAR'
+                ) then 'VARCHAR'
+            end,
+            'NULL'
+        )
+        else json_type({{ json_column }})
+    end
+{%- endmacro %}
+
+{% macro spark__ses_json_map_value_type(json_column) -%}
+    case
+        when {{ ses_json_type(json_column) }} = 'OBJECT' then coalesce(
+            try_element_at(filter(
+                transform(
+                    map_values(variant_get({{ json_column }}, '$', 'map<string, variant>')),
+                    map_value -> {{ ses_json_type('map_value') }}
+                ),
+                value_type -> value_type not in ('ARRAY', 'NULL', 'VARCHAR')
+            ), 1),
+            case
+                when array_contains(
+                    transform(
+                        map_values(variant_get({{ json_column }}, '$', 'map<string, variant>')),
+                        map_value -> {{ ses_json_type('map_value') }}
+                    ),
+                    'VARCHAR'
+                ) then 'VARCHAR'
+            end,
+            'NULL'
+        )
+        else {{ ses_json_type(json_column) }}
+    end
+{%- endmacro %}
+
+
 {#- A JSON value that did not fit a field's type, read where its shape has
     an obvious reading: one string for a list of strings, one object for a
     list of objects, each as a list of one; a string for a string (a tag
-    value written without its list). Null otherwise. -#}
+    value written without its list); for a string -> list map, each value
+    so (a list as it is, one string as a list of one, anything else null).
+    Null otherwise. -#}
 {% macro ses_json_obvious_reading(json_column, field) -%}
     {{ return(adapter.dispatch('ses_json_obvious_reading', 'ses_analytics')(json_column, field)) }}
 {%- endmacro %}
@@ -235,6 +322,19 @@
         case when json_type({{ json_column }}) = 'VARCHAR' then {{ json_column }} ->> '$' end
     {%- elif field.type == 'varchar_list' -%}
         case when json_type({{ json_column }}) = 'VARCHAR' then [{{ json_column }} ->> '$'] end
+    {%- elif field.type == 'string_list_map' -%}
+        case
+            when json_type({{ json_column }}) = 'OBJECT' then map_from_entries(list_transform(
+                map_entries(json_transform({{ json_column }}, '"MAP(VARCHAR, JSON)"')),
+                lambda map_entry: {
+                    'key': map_entry.key,
+                    'value': case json_type(map_entry.value)
+                        when 'ARRAY' then cast(map_entry.value as varchar[])
+                        when 'VARCHAR' then [map_entry.value ->> '$']
+                    end
+                }
+            ))
+        end
     {%- elif field.type == 'struct_list' -%}
         {%- set element_fields = [] -%}
         {%- for element_field in field.fields -%}
@@ -254,6 +354,16 @@
         case when {{ ses_json_type(json_column) }} = 'VARCHAR' then variant_get({{ json_column }}, '$', 'string') end
     {%- elif field.type == 'varchar_list' -%}
         case when {{ ses_json_type(json_column) }} = 'VARCHAR' then array(variant_get({{ json_column }}, '$', 'string')) end
+    {%- elif field.type == 'string_list_map' -%}
+        case
+            when {{ ses_json_type(json_column) }} = 'OBJECT' then transform_values(
+                variant_get({{ json_column }}, '$', 'map<string, variant>'),
+                (map_key, map_value) -> case {{ ses_json_type('map_value') }}
+                    when 'ARRAY' then try_variant_get(map_value, '$', 'array<string>')
+                    when 'VARCHAR' then array(variant_get(map_value, '$', 'string'))
+                end
+            )
+        end
     {%- elif field.type == 'struct_list' -%}
         {%- set element_fields = [] -%}
         {%- for element_field in field.fields -%}
@@ -270,59 +380,98 @@
 
 
 {#- A parsed container (mail or a type object) with each of its required
-    fields that did not fit replaced by its obvious reading, where the value
-    as written has one (ses_json_obvious_reading); unchanged otherwise. -#}
+    fields whose value as written has an obvious reading
+    (ses_json_obvious_reading) replaced by that reading, at any depth
+    (mail.commonHeaders.from); unchanged when none of its fields came out
+    unfit. -#}
 {% macro ses_refit_container(container, required_fields) -%}
     {{ return(adapter.dispatch('ses_refit_container', 'ses_analytics')(container, required_fields)) }}
 {%- endmacro %}
 
+{#- The required fields of one container as a tree of their JSON keys:
+    {'commonHeaders': {'from': <entry>, 'to': <entry>}, 'destination': <entry>}. -#}
+{% macro ses_refit_tree(required_fields) -%}
+    {%- set tree = {} -%}
+    {%- for required in required_fields -%}
+        {%- set keys = required.field.json.split('.') -%}
+        {%- set parent = namespace(node=tree) -%}
+        {%- for key in keys[:-1] -%}
+            {%- if key not in parent.node -%}{%- do parent.node.update({key: {}}) -%}{%- endif -%}
+            {%- set parent.node = parent.node[key] -%}
+        {%- endfor -%}
+        {%- do parent.node.update({keys[-1]: required}) -%}
+    {%- endfor -%}
+    {{ return(tree) }}
+{%- endmacro %}
+
+{#- The value a refitted key takes: its obvious reading when its value as
+    written has one, else the value as parsed. -#}
+{% macro ses_refitted_value(struct, key, required) -%}
+    coalesce(
+        {{ ses_json_obvious_reading(required.unfit_column, required.field) }},
+        {{ ses_struct_field(struct, key) }}
+    )
+{%- endmacro %}
+
 {% macro default__ses_refit_container(container, required_fields) -%}
     case
-        when {{ container }} is null
-            {%- for required in required_fields %} or {{ required.unfit_column }} is null{% endfor %}
-            then {{ container }}
-        else struct_update(
-            {{ container }}
-            {%- for required in required_fields %},
-            {{ adapter.quote(required.field.json) }} := coalesce(
-                {{ ses_struct_field(container, required.field.json) }},
-                {{ ses_json_obvious_reading(required.unfit_column, required.field) }}
-            )
-            {%- endfor %}
+        when {{ container }} is null or (
+            {%- for required in required_fields %}{{ required.unfit_column }} is null{{ ' and ' if not loop.last }}{% endfor -%}
         )
+            then {{ container }}
+        else {{ ses_duckdb_struct_refitted(container, ses_refit_tree(required_fields)) }}
     end
 {%- endmacro %}
 
+{#- struct_update, one level at a time; a nested object the record does not
+    hold stays null (struct_update of null gives a struct of nulls). -#}
+{% macro ses_duckdb_struct_refitted(struct, tree) -%}
+    struct_update(
+        {{ struct }}
+        {%- for key, node in tree.items() %},
+        {{ adapter.quote(key) }} :=
+        {%- if 'unfit_column' in node %} {{ ses_refitted_value(struct, key, node) }}
+        {%- else %} case
+            when {{ ses_struct_field(struct, key) }} is null then {{ ses_struct_field(struct, key) }}
+            else {{ ses_duckdb_struct_refitted(ses_struct_field(struct, key), node) }}
+        end
+        {%- endif %}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
 {#- Spark has no struct_update: the container is built again, key by key
-    (its keys from the field list it was parsed with). -#}
+    and level by level (its keys from the field list it was parsed with). -#}
 {% macro spark__ses_refit_container(container, required_fields) -%}
     {%- set container_fields = namespace(list=ses_mail_fields() if container == 'record_mail' else []) -%}
     {%- for event_type in ses_event_types() if ses_type_object_column(event_type.event_class) == container -%}
         {%- set container_fields.list = ses_type_object_parsed_fields(event_type) -%}
     {%- endfor -%}
-    {%- set refitted = {} -%}
-    {%- for required in required_fields -%}
-        {%- do refitted.update({required.field.json: required}) -%}
-    {%- endfor -%}
-    {%- set keys = [] -%}
-    {%- for field in container_fields.list if field.json.split('.')[0] not in keys -%}
-        {%- do keys.append(field.json.split('.')[0]) -%}
-    {%- endfor -%}
+    {%- set shape = ses_json_shape(container_fields.list, {
+        'varchar': 'leaf', 'bigint': 'leaf', 'boolean': 'leaf', 'timestamp': 'leaf',
+        'varchar_list': 'leaf', 'string_list_map': 'leaf', 'json': 'leaf',
+    }) -%}
     case
-        when {{ container }} is null
-            {%- for required in required_fields %} or {{ required.unfit_column }} is null{% endfor %}
-            then {{ container }}
-        else named_struct(
-            {%- for key in keys %}
-            '{{ key }}',
-            {%- if key in refitted %} coalesce(
-                {{ ses_struct_field(container, key) }},
-                {{ ses_json_obvious_reading(refitted[key].unfit_column, refitted[key].field) }}
-            )
-            {%- else %} {{ ses_struct_field(container, key) }}{% endif %}{{ ',' if not loop.last }}
-            {%- endfor %}
+        when {{ container }} is null or (
+            {%- for required in required_fields %}{{ required.unfit_column }} is null{{ ' and ' if not loop.last }}{% endfor -%}
         )
+            then {{ container }}
+        else {{ ses_spark_struct_refitted(container, shape, ses_refit_tree(required_fields)) }}
     end
+{%- endmacro %}
+
+{% macro ses_spark_struct_refitted(struct, shape, tree) -%}
+    named_struct(
+        {%- for key, member in shape.items() %}
+        '{{ key }}',
+        {%- if key in tree and 'unfit_column' in tree[key] %} {{ ses_refitted_value(struct, key, tree[key]) }}
+        {%- elif key in tree %} case
+            when {{ ses_struct_field(struct, key) }} is null then {{ ses_struct_field(struct, key) }}
+            else {{ ses_spark_struct_refitted(ses_struct_field(struct, key), member, tree[key]) }}
+        end
+        {%- else %} {{ ses_struct_field(struct, key) }}{% endif %}{{ ',' if not loop.last }}
+        {%- endfor %}
+    )
 {%- endmacro %}
 
 
@@ -340,10 +489,10 @@
         list_filter([
             {%- for required in required_fields %}
             case
-                when {{ ses_json_type(required.unfit_column) }} not in (
+                when {{ required.written_type }} not in (
                     {%- for json_type in required.get('fitting_json_types', ['NULL']) %}'{{ json_type }}'{{ ', ' if not loop.last }}{% endfor -%}
                 )
-                    then { 'key': '{{ required.path }}', 'value': {{ ses_json_type(required.unfit_column) }} }
+                    then { 'key': '{{ required.path }}', 'value': {{ required.written_type }} }
             end{{ ',' if not loop.last }}
             {%- endfor %}
         ], lambda entry: entry is not null)
@@ -356,10 +505,10 @@
         filter(array(
             {%- for required in required_fields %}
             case
-                when {{ ses_json_type(required.unfit_column) }} not in (
+                when {{ required.written_type }} not in (
                     {%- for json_type in required.get('fitting_json_types', ['NULL']) %}'{{ json_type }}'{{ ', ' if not loop.last }}{% endfor -%}
                 )
-                    then named_struct('key', '{{ required.path }}', 'value', {{ ses_json_type(required.unfit_column) }})
+                    then named_struct('key', '{{ required.path }}', 'value', {{ required.written_type }})
             end{{ ',' if not loop.last }}
             {%- endfor %}
         ), entry -> entry is not null)

@@ -12,12 +12,17 @@
       | json             kept as the JSON text SES wrote
       | struct_list      array of objects; `fields` lists [column, json key, type]
     and, for the recipient list of an event class that names its recipients,
-    role: recipients; required: true for a field SES always writes for the
-    class, whose value is looked at again when it does not fit its type (see
-    ses_required_fields); personal: the kind of personal data it holds
-    (address, header, text, link, value or tags: plugins/ses_personal_data.py),
-    masked where base_ses__records types it when ses_pii_mode is hashed or
-    redacted. A struct_list's element fields carry their kind fourth. -#}
+    role: recipients; required: true for a field whose value as written is
+    looked at again when the parse gives null where the record holds one
+    (see ses_required_fields): a field SES always writes wherever its parent
+    object is (mail.destination; commonHeaders' from and to; a class's
+    recipients; topicSubscriptionStatus in its preferences), so a null there
+    means another JSON type, and a map whose values are always lists
+    (linkTags), so a value that parsed as null was written otherwise;
+    personal: the kind of personal data it holds (address, header, text,
+    link, value or tags: plugins/ses_personal_data.py), masked where
+    base_ses__records types it when ses_pii_mode is hashed or redacted. A
+    struct_list's element fields carry their kind fourth. -#}
 
 {#- mail.headers is left out: commonHeaders carries what analyses use, and the
     full header list stays in raw_ses_records.record_text. mail.tags stays
@@ -35,8 +40,8 @@
         {'name': 'sending_account_id', 'json': 'sendingAccountId', 'type': 'varchar'},
         {'name': 'destination', 'json': 'destination', 'type': 'varchar_list', 'required': true, 'personal': 'address'},
         {'name': 'headers_truncated', 'json': 'headersTruncated', 'type': 'boolean'},
-        {'name': 'from_addresses', 'json': 'commonHeaders.from', 'type': 'varchar_list', 'personal': 'header'},
-        {'name': 'to_addresses', 'json': 'commonHeaders.to', 'type': 'varchar_list', 'personal': 'header'},
+        {'name': 'from_addresses', 'json': 'commonHeaders.from', 'type': 'varchar_list', 'required': true, 'personal': 'header'},
+        {'name': 'to_addresses', 'json': 'commonHeaders.to', 'type': 'varchar_list', 'required': true, 'personal': 'header'},
         {'name': 'cc_addresses', 'json': 'commonHeaders.cc', 'type': 'varchar_list', 'personal': 'header'},
         {'name': 'bcc_addresses', 'json': 'commonHeaders.bcc', 'type': 'varchar_list', 'personal': 'header'},
         {'name': 'reply_to_addresses', 'json': 'commonHeaders.replyTo', 'type': 'varchar_list', 'personal': 'header'},
@@ -101,7 +106,7 @@
             {'name': 'ip_address', 'json': 'ipAddress', 'type': 'varchar', 'personal': 'value'},
             {'name': 'user_agent', 'json': 'userAgent', 'type': 'varchar', 'personal': 'value'},
             {'name': 'link', 'json': 'link', 'type': 'varchar', 'personal': 'link'},
-            {'name': 'link_tags', 'json': 'linkTags', 'type': 'string_list_map', 'personal': 'text'},
+            {'name': 'link_tags', 'json': 'linkTags', 'type': 'string_list_map', 'required': true, 'personal': 'text'},
         ],
         'complaint': [
             {'name': 'complained_recipients', 'json': 'complainedRecipients', 'type': 'struct_list', 'fields': [['email_address', 'emailAddress', 'varchar', 'address']], 'role': 'recipients', 'required': true},
@@ -115,10 +120,10 @@
             {'name': 'contact_list', 'json': 'contactList', 'type': 'varchar'},
             {'name': 'subscription_source', 'json': 'source', 'type': 'varchar'},
             {'name': 'new_unsubscribe_all', 'json': 'newTopicPreferences.unsubscribeAll', 'type': 'boolean'},
-            {'name': 'new_topic_subscriptions', 'json': 'newTopicPreferences.topicSubscriptionStatus', 'type': 'struct_list', 'fields': topic_fields},
+            {'name': 'new_topic_subscriptions', 'json': 'newTopicPreferences.topicSubscriptionStatus', 'type': 'struct_list', 'fields': topic_fields, 'required': true},
             {'name': 'new_topic_default_subscription_status', 'json': 'newTopicPreferences.topicDefaultSubscriptionStatus', 'type': 'varchar'},
             {'name': 'old_unsubscribe_all', 'json': 'oldTopicPreferences.unsubscribeAll', 'type': 'boolean'},
-            {'name': 'old_topic_subscriptions', 'json': 'oldTopicPreferences.topicSubscriptionStatus', 'type': 'struct_list', 'fields': topic_fields},
+            {'name': 'old_topic_subscriptions', 'json': 'oldTopicPreferences.topicSubscriptionStatus', 'type': 'struct_list', 'fields': topic_fields, 'required': true},
             {'name': 'old_topic_default_subscription_status', 'json': 'oldTopicPreferences.topicDefaultSubscriptionStatus', 'type': 'varchar'},
         ],
     }) }}

@@ -50,6 +50,9 @@
         'event_type': {
             'regex': '^[A-Za-z][A-Za-z ]*$',
             'says': 'an SES event type (letters and spaces)'},
+        'day': {
+            'regex': '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$',
+            'says': 'a day written YYYY-MM-DD'},
     },
     'settings': [
         {'name': 'ses_schema_prefix', 'type': 'text', 'pattern': 'name', 'checked_while_parsing': True,
@@ -72,6 +75,10 @@
             'example': 'true'},
         {'name': 'ses_test_all_rows', 'type': 'boolean',
             'example': 'true'},
+        {'name': 'ses_plausible_timestamps', 'type': 'mapping', 'fields': {
+            'earliest': {'type': 'text', 'pattern': 'day'},
+            'hours_after_load': {'type': 'integer', 'minimum': 0}},
+            'example': '{earliest: "2011-01-25", hours_after_load: 24}'},
         {'name': 'ses_pii_mode', 'type': 'text', 'one_of': ['raw', 'hashed', 'redacted'],
             'example': 'hashed'},
         {'name': 'ses_machine_open_seconds', 'type': 'number', 'greater_than': 0,

@@ -40,6 +40,19 @@ def pretty(message_id: str) -> bytes:
 
 TRUNCATED = b'{"eventType":"Send","mail":{"messageId":'
 
+
+def implausible(message_id: str, mail_time: str, event_type: str = "Send", event_time: str | None = None) -> bytes:
+    """A record dated outside ses_plausible_timestamps' default window
+    (before 2011-01-25, or more than 24 hours after the build's load time):
+    its mail.timestamp, or the type object's timestamp (event_time)."""
+    record = send(message_id)
+    record["mail"]["timestamp"] = mail_time
+    if event_type != "Send":
+        del record["send"]
+        record["eventType"] = event_type
+        record[event_type.lower()] = {"timestamp": event_time, "recipients": [record["mail"]["destination"][0]]}
+    return json.dumps(record, separators=(",", ":")).encode() + b"\n"
+
 # object name -> (bytes, events, rejections by reason)
 ODD_OBJECTS: dict[str, tuple[bytes, int, dict[str, int]]] = {
     "a-mixed-line-ends": (line("mixed-1") + b"\n" + line("mixed-2") + b"\r\n" + line("mixed-3") + b"\n", 3, {}),
@@ -62,19 +75,54 @@ ODD_OBJECTS: dict[str, tuple[bytes, int, dict[str, int]]] = {
     "k-pretty-printed": (pretty("pretty-1") + b"\n" + pretty("pretty-2").replace(b"\n", b"\r\n") + b"\n", 2, {}),
     "l-array": (json.dumps([send("array-1"), send("array-2"), send("array-3")], indent=2).encode(), 3, {}),
     "m-byte-order-mark": (b"\xef\xbb\xbf" + line("bom-1") + b"\n", 1, {}),
+    # a send in 1970, a send in 2099, a delivery at a plausible time of a
+    # message whose mail.timestamp says 1970, an open in 2099: one such date
+    # would stretch every daily mart over decades
+    "o-implausible-timestamps": (
+        implausible("epoch-1", "1970-01-01T00:00:00.000Z")
+        + implausible("future-1", "2099-01-01T00:00:00.000Z")
+        + implausible("epoch-2", "1970-01-01T00:00:00.000Z", "Delivery", "2026-03-01T10:00:05.000Z")
+        + implausible("future-2", "2026-03-01T10:00:00.000Z", "Open", "2099-01-01T00:00:00.000Z"),
+        0, {"implausible_timestamp": 4},
+    ),
     "n-pretty-printed-with-a-record-cut-short": (
         pretty("pretty-cut-1") + b"\n" + TRUNCATED + b"\n" + pretty("pretty-cut-2") + b"\n", 2, {"invalid_json": 1}
     ),
 }
-EVENTS = sum(events for _, events, _ in ODD_OBJECTS.values())  # 19
+# Objects reached through symbolic links (a folder assembled from links, a
+# sync tool's layout), written outside the events folder: one linked as a
+# file into the hour folder, two in a folder linked as another hour folder.
+LINKED_FILE = "p-linked-object"
+LINKED_FOLDER_OBJECTS = ("q-in-linked-folder", "r-in-linked-folder")
+LINKED_OBJECTS: dict[str, tuple[bytes, int, dict[str, int]]] = {
+    LINKED_FILE: (line("linked-1") + b"\n" + line("linked-2") + b"\n", 2, {}),
+    LINKED_FOLDER_OBJECTS[0]: (line("linked-3") + b"\n", 1, {}),
+    LINKED_FOLDER_OBJECTS[1]: (line("linked-4") + b"\nnot json\n", 1, {"invalid_json": 1}),
+}
+ALL_OBJECTS = {**ODD_OBJECTS, **LINKED_OBJECTS}
+EVENTS = sum(events for _, events, _ in ALL_OBJECTS.values())  # 23
 REJECTIONS: dict[str, int] = {}
-for _, _, rejections in ODD_OBJECTS.values():
+for _, _, rejections in ALL_OBJECTS.values():
     for reason, count in rejections.items():
         REJECTIONS[reason] = REJECTIONS.get(reason, 0) + count
 
 
-def write_odd_objects(work_dir: Path) -> None:
-    write_objects(work_dir, {name: content for name, (content, _, _) in ODD_OBJECTS.items()})
+def write_odd_objects(work_dir: Path, link_loop: bool = True) -> None:
+    """The odd objects in one hour folder, and the linked ones: a link to a
+    file beside them, a link to a folder as the next hour's folder, and
+    (link_loop) a link from the hour folder back to the day's folder above
+    it, a loop a listing must not follow for ever."""
+    events = write_objects(work_dir, {name: content for name, (content, _, _) in ODD_OBJECTS.items()})
+    linked = work_dir / "linked_source"
+    (linked / "folder").mkdir(parents=True)
+    (linked / LINKED_FILE).write_bytes(LINKED_OBJECTS[LINKED_FILE][0])
+    for name in LINKED_FOLDER_OBJECTS:
+        (linked / "folder" / name).write_bytes(LINKED_OBJECTS[name][0])
+    day = events / "2026/03/01"
+    (day / "10" / LINKED_FILE).symlink_to(Path("../../../../../linked_source") / LINKED_FILE)
+    (day / "11").symlink_to(Path("../../../../linked_source/folder"), target_is_directory=True)
+    if link_loop:
+        (day / "10" / "loop").symlink_to(Path(".."), target_is_directory=True)
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +140,7 @@ def test_hand_counted_tallies(odd_build: DbtBuild) -> None:
 
 def assert_hand_counted_tallies(build: DbtBuild) -> None:
     """Also asked of the Spark build (tests/spark)."""
-    assert EVENTS == 19 and sum(REJECTIONS.values()) == 7
+    assert EVENTS == 23 and sum(REJECTIONS.values()) == 12
     assert build.scalar("select count(*) from main_ses_staging.stg_ses__events") == EVENTS
     assert dict(build.query(
         "select rejection_reason, count(*) from main_ses_marts.ses_rejected_records group by 1"
@@ -101,6 +149,16 @@ def assert_hand_counted_tallies(build: DbtBuild) -> None:
     # row, with no record, is among the rejected (empty_object)
     assert build.scalar("select count(*) from main_ses_landing.raw_ses_records") == EVENTS + sum(REJECTIONS.values())
     assert build.scalar("select sum(count_redeliveries) from main_ses_staging.base_ses__batches") == 0
+    # every kept send is on 2026-03-01: one day per reputation scope
+    assert build.query(
+        "select distinct cast(report_date as varchar) from main_ses_marts.ses_reputation_daily"
+    ) == [("2026-03-01",)]
+    # the time spine: every day from SES's start to the day 24 hours after the load
+    assert build.query(
+        "select cast(min(date_day) as varchar), max(date_day) = cast(max(loaded_at) + interval 24 hour as date),"
+        " count(*) = date_diff('day', min(date_day), max(date_day)) + 1"
+        " from main_ses_marts.ses_time_spine_daily, main_ses_staging.base_ses__batches"
+    ) == [("2011-01-25", True, True)]
 
 
 def test_each_object_yields_its_own_events(odd_build: DbtBuild) -> None:
@@ -112,7 +170,7 @@ def assert_each_object_yields_its_own_events(build: DbtBuild) -> None:
     per_object = dict(build.query(
         "select regexp_extract(file_name, '[^/]+$'), count(*) from main_ses_staging.stg_ses__events group by 1"
     ))
-    assert per_object == {name: events for name, (_, events, _) in ODD_OBJECTS.items() if events}
+    assert per_object == {name: events for name, (_, events, _) in ALL_OBJECTS.items() if events}
 
 
 def test_unreadable_objects_are_named_with_their_cause(odd_build: DbtBuild) -> None:

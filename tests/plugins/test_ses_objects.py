@@ -1,16 +1,19 @@
-"""The JSON-aware split, the gzip reader and the send-log CSV checks of
-plugins/ses_objects.py, on hand-written texts whose records are counted by
-hand."""
+"""The JSON-aware split, the gzip reader, the listing that follows links and
+the send-log CSV checks of plugins/ses_objects.py, on hand-written texts and
+trees whose records and files are counted by hand."""
 
 from __future__ import annotations
 
 import gzip
 import sys
+from pathlib import Path
+
+import duckdb
 
 from conftest import PROJECT_DIR
 
 sys.path.insert(0, str(PROJECT_DIR / "plugins"))
-from ses_objects import csv_shape, gunzip, line_numbers, split_json_text  # noqa: E402
+from ses_objects import csv_shape, gunzip, line_numbers, list_local_objects, split_json_text  # noqa: E402
 
 A = '{"id":"a","subject":"x}{y"}'
 B = '{"id":"b","subject":"p} {q","quote":"\\"}{\\"","slash":"\\\\"}'
@@ -130,3 +133,51 @@ def test_line_numbers_count_the_lines_inside_quoted_values() -> None:
     third_record = content.index(b"m-1,alice")
     assert line_numbers(content, False, [0, third_record]) == [1, 4]
     assert line_numbers(gzip.compress(content), True, [third_record]) == [4]
+
+
+def test_local_listing_follows_links_and_ends_loops(tmp_path: Path) -> None:
+    """A folder assembled from links: a link to a file, a link to a folder,
+    a broken link, a loop back to an ancestor and a second link to a folder
+    already listed. Each object is listed once, by the path that reached it."""
+    source = tmp_path / "source"
+    (source / "folder").mkdir(parents=True)
+    for name in ("one", "folder/two", "folder/three.gz"):
+        (source / name).write_text("{}")
+    events = tmp_path / "events"
+    (events / "2026").mkdir(parents=True)
+    (events / "2026" / "a-file-link").symlink_to(source / "one")
+    (events / "2026" / "b-folder-link").symlink_to(source / "folder", target_is_directory=True)
+    (events / "2026" / "c-broken-link").symlink_to(tmp_path / "nowhere")
+    (events / "2026" / "d-loop").symlink_to(Path(".."), target_is_directory=True)
+    (events / "2026" / "e-folder-linked-again").symlink_to(source / "folder", target_is_directory=True)
+    (events / "2026" / "f-plain").write_text("{}")
+    root = str(events)
+    assert list_local_objects(root + "/**") == [
+        f"{root}/2026/a-file-link", f"{root}/2026/b-folder-link/three.gz", f"{root}/2026/b-folder-link/two",
+        f"{root}/2026/f-plain",
+    ]
+    assert list_local_objects(root + "/**/*.gz") == [f"{root}/2026/b-folder-link/three.gz"]
+    assert list_local_objects(root + "/2026/*") == [f"{root}/2026/a-file-link", f"{root}/2026/f-plain"]
+    assert list_local_objects(root + "/2026/a-file-link") == [f"{root}/2026/a-file-link"]
+    assert list_local_objects(root + "/2026/c-broken-link") == []
+    assert list_local_objects(str(tmp_path / "nowhere") + "/**") == []
+
+
+def test_local_listing_matches_duckdb_glob_without_links(tmp_path: Path) -> None:
+    """Where there is no link, the listing is DuckDB's own glob."""
+    for name in ("x.gz", ".dot", "a/y", "a/b/z.gz", "a1", "a2", "ab"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    root = str(tmp_path)
+    with duckdb.connect() as connection:
+        for pattern in ("/**", "/*", "/**/*.gz", "/a/**", "/*/y", "/a/b/z.g?", "/**/b/*", "/a[12]", "/a[!1]", "/a/y"):
+            expected = sorted(file for (file,) in connection.execute("select file from glob(?)", [root + pattern]).fetchall())
+            assert list_local_objects(root + pattern) == expected, pattern
+
+
+def test_local_listing_reads_a_leading_tilde_as_home(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "events").mkdir()
+    (tmp_path / "events" / "one").write_text("{}")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert list_local_objects("~/events/**") == [f"{tmp_path}/events/one"]
+    assert list_local_objects("~/events/one") == [f"{tmp_path}/events/one"]

@@ -108,7 +108,7 @@ mail_attributes as (
         event_totals.message_id,
         mail_events.source,
         {{ ses_email_domain('mail_events.source') }} as sending_domain,
-        {{ ses_tag_value('mail_events.tags', ses_setting('ses_campaign_tag')) }} as campaign,
+        {{ ses_tag_value_as_read('mail_events.tags', ses_setting('ses_campaign_tag')) }} as campaign,
         mail_events.subject,
         mail_events.configuration_set,
         mail_events.tags,

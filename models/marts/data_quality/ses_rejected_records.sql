@@ -1,12 +1,26 @@
 -- grain: one raw record that could not become an SES event, with the reason
 -- and its text as written. A view: base_ses__records keeps the text of
--- rejected records (and of no others).
+-- rejected records (and of no others). A rejected record read again (its
+-- object written again) is a redelivery, listed in base_ses__batches, and is
+-- left out.
 {{ config(schema=ses_schema('marts'), materialized='view') }}
 
 with records as (
 
     select * from {{ ref('base_ses__records') }}
     where rejection_reason is not null
+
+),
+
+batches as (
+
+    select * from {{ ref('base_ses__batches') }}
+
+),
+
+rejected_records as (
+
+    {{ ses_without_redeliveries('records', 'batches') }}
 
 ),
 
@@ -20,7 +34,7 @@ final as (
         record_text,
         file_name,
         loaded_at
-    from records
+    from rejected_records
 
 )
 

@@ -1,14 +1,18 @@
--- grain: one UTC day from 2016-01-01 (SES began publishing events through
--- configuration sets in 2016) to 2040-12-31: the days MetricFlow joins
--- metrics to (the semantic layer's time spine; _semantic__models.yml).
--- A view: nothing to write on each build, and computed in a moment when read.
+-- grain: one UTC day of the plausible window (the var
+-- ses_plausible_timestamps: from its earliest day to the day of the build's
+-- load time and its margin), the days any kept event can fall on: the days
+-- MetricFlow joins metrics to (the semantic layer's time spine;
+-- _semantic__models.yml). A view: nothing to write on each build, and
+-- computed in a moment when read.
 {{ config(schema=ses_schema('marts'), materialized='view') }}
+
+{%- set window = ses_plausible_timestamp_window() %}
 
 with days as (
 
     -- dbt's cross-engine date_spine, laid out its own way
     -- noqa: disable=LT09
-    {{ dbt.date_spine('day', "cast('2016-01-01' as date)", "cast('2041-01-01' as date)") }}
+    {{ dbt.date_spine('day', window.first_day, dbt.dateadd('day', 1, window.last_day)) }}
     -- noqa: enable=LT09
 
 ),

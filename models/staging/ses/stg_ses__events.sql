@@ -11,20 +11,15 @@ with records as (
 
 ),
 
-redeliveries as (
+batches as (
 
-    select {{ ses_unnest('redelivered_record_ids') }} as raw_record_id
-    from {{ ref('base_ses__batches') }}
+    select * from {{ ref('base_ses__batches') }}
 
 ),
 
 events as (
 
-    select records.*
-    from records
-    left join redeliveries
-        on records.raw_record_id = redeliveries.raw_record_id
-    where redeliveries.raw_record_id is null
+    {{ ses_without_redeliveries('records', 'batches') }}
 
 ),
 

@@ -1,6 +1,6 @@
 -- grain: one batch of base_ses__records (the records one run parsed, sharing
 -- its loaded_at): how many records, events and rejects it held, and which of
--- its records repeat an event read before (redeliveries)
+-- its records repeat an event, or a rejected record, read before (redeliveries)
 {{ config(
     schema=ses_schema('staging'),
     materialized='incremental',
@@ -14,11 +14,17 @@
     times the parse. A batch row is written even when nothing repeated, so
     the next run knows which batches it has seen. -#}
 
+{#- A rejected record has no event id: it is the same record read again
+    when an earlier batch read one with its rejected_record_key (the same
+    object by name, the same text, the same copy number): an object written
+    again, records appended, is read again whole. -#}
+
 with new_records as (
 
     select
         raw_record_id,
         event_id,
+        rejected_record_key,
         file_name,
         rejection_reason,
         loaded_at
@@ -60,6 +66,30 @@ ranked_copies as (
 
 ),
 
+rejected_records_read_before as (
+
+    -- rejected records of earlier batches, or earlier in this one, that this
+    -- run's rejected records repeat (none on a full build)
+    select
+        read_again.loaded_at,
+        read_again.raw_record_id
+    from new_records as read_again
+    inner join {{ ref('base_ses__records') }} as read_before
+        on
+            read_again.rejected_record_key = read_before.rejected_record_key
+            and read_again.loaded_at > read_before.loaded_at
+
+),
+
+rejected_records_read_again as (
+
+    select distinct
+        loaded_at,
+        raw_record_id
+    from rejected_records_read_before
+
+),
+
 redeliveries as (
 
     select
@@ -67,6 +97,13 @@ redeliveries as (
         raw_record_id
     from ranked_copies
     where copy_number > 1 or event_id in (select events_read_before.event_id from events_read_before)
+
+    union all
+
+    select
+        loaded_at,
+        raw_record_id
+    from rejected_records_read_again
 
 ),
 
@@ -87,27 +124,50 @@ batch_records as (
         loaded_at,
         count(*) as count_records,
         cast(sum(case when rejection_reason is not null then 1 else 0 end) as {{ dbt.type_bigint() }})
-            as count_rejected
+            as count_rejected_records
     from new_records
     group by loaded_at
+
+),
+
+batch_rejected_records_read_again as (
+
+    select
+        loaded_at,
+        count(*) as count_read_again
+    from rejected_records_read_again
+    group by loaded_at
+
+),
+
+batch_counts as (
+
+    -- a rejected record read again is a redelivery, not a new rejection
+    select
+        batch_records.loaded_at,
+        batch_records.count_records,
+        coalesce(batch_redeliveries.count_redeliveries, 0) as count_redeliveries,
+        batch_records.count_rejected_records
+        - coalesce(batch_rejected_records_read_again.count_read_again, 0) as count_rejected,
+        batch_redeliveries.redelivered_record_ids
+    from batch_records
+    left join batch_redeliveries
+        on batch_records.loaded_at = batch_redeliveries.loaded_at
+    left join batch_rejected_records_read_again
+        on batch_records.loaded_at = batch_rejected_records_read_again.loaded_at
 
 ),
 
 final as (
 
     select
-        batch_records.loaded_at,
-        batch_records.count_records,
-        batch_records.count_records
-        - batch_records.count_rejected
-        - coalesce(batch_redeliveries.count_redeliveries, 0) as count_events,
-        coalesce(batch_redeliveries.count_redeliveries, 0) as count_redeliveries,
-        batch_records.count_rejected,
-        coalesce(batch_redeliveries.redelivered_record_ids, {{ ses_empty_list(ses_hash128_type()) }})
-            as redelivered_record_ids
-    from batch_records
-    left join batch_redeliveries
-        on batch_records.loaded_at = batch_redeliveries.loaded_at
+        loaded_at,
+        count_records,
+        count_records - count_rejected - count_redeliveries as count_events,
+        count_redeliveries,
+        count_rejected,
+        coalesce(redelivered_record_ids, {{ ses_empty_list(ses_hash128_type()) }}) as redelivered_record_ids
+    from batch_counts
 
 )
 

@@ -138,6 +138,8 @@ parsed as (
         object_modified_at,
         read_failure,
         record_text,
+        record_hash,
+        record_copy,
         {{ ses_parse_json('record_text', ses_envelope_fields()) }} as envelope
     from numbered
 
@@ -186,6 +188,8 @@ ses_records as (
         object_modified_at,
         read_failure,
         record_text,
+        record_hash,
+        record_copy,
         envelope,
         envelope_type,
         transport_message_id,
@@ -244,23 +248,15 @@ type_objects as (
 
 values_as_written as (
 
-    -- a field SES always writes that parsed as null although the record
-    -- holds a value: the value as written (rare, so read again only then)
+    -- a field looked at again (ses_required_fields) that parsed as null
+    -- although the record holds a value: the value as written (rare, so
+    -- read again only then)
     select
         *,
-        {%- for required in required_fields if required.container %}
-            case
-                when
-                    {{ required.container }} is not null
-                    and {{ ses_struct_field(required.container, required.field.json) }} is null
-                    then {{ ses_json_value('ses_record_text', required.path) }}
-            end as {{ required.unfit_column }},
+        {%- for required in required_fields[:-1] %}
+            {{ ses_value_as_written(required) }} as {{ required.unfit_column }},
         {%- endfor %}
-        -- the one tag the project types, when not written as a list
-        case
-            when configuration_set is null and {{ ses_struct_field('record_mail', 'tags') }} is not null
-                then {{ ses_json_value(ses_struct_field('record_mail', 'tags'), 'ses:configuration-set') }}
-        end as unfit_mail__configuration_set
+        {{ ses_value_as_written(required_fields | last) }} as {{ (required_fields | last).unfit_column }}
     from type_objects
 
 ),
@@ -291,7 +287,8 @@ timed as (
         {{ ses_parse_timestamp(
             'coalesce(' ~ ses_type_object_timestamp(typed_event_types) ~ ', '
             ~ ses_struct_field('record_mail', 'timestamp') ~ ')'
-        ) }} as event_at
+        ) }} as event_at,
+        {{ ses_mail_field(ses_mail_fields() | selectattr('name', 'equalto', 'sent_at') | first) }} as sent_at
     from refitted
 
 ),
@@ -317,6 +314,12 @@ judged as (
             when message_id is null then 'missing_message_id'
             when {{ ses_type_object_is_missing(typed_event_types) }} then 'missing_event_details'
             when event_at is null then 'invalid_timestamp'
+            -- a time before SES existed or after the build's load time (a
+            -- 1970 or 2099 date) would stretch every daily mart over decades;
+            -- mail.timestamp counts too: it is the send day of every figure
+            when
+                {{ ses_is_implausible_timestamp('event_at') }} or {{ ses_is_implausible_timestamp('sent_at') }}
+                then 'implausible_timestamp'
         end as rejection_reason
     from timed
 
@@ -408,6 +411,14 @@ final as (
         ses_event_type,
         is_legacy_notification,
         rejection_reason,
+        -- a rejected record has no event id: the same record read again from
+        -- its object written again has the same object name, text and copy
+        -- number (raw_record_id without the object's version), whatever
+        -- ses_pii_mode keeps of its text (base_ses__batches)
+        case
+            when rejection_reason is not null and record_hash is not null
+                then {{ ses_hash128(['file_name'], ['record_hash', 'record_copy']) }}
+        end as rejected_record_key,
         -- a rejected record keeps its text for the quarantine, when the text
         -- is kept at all (ses_pii_mode raw); an event's text stays in
         -- raw_ses_records only
@@ -421,7 +432,11 @@ final as (
         message_id,
         event_at,
         {%- for field in ses_mail_fields() if field.name != 'message_id' %}
-            {{ ses_mask_field(ses_mail_field(field), field) }} as {{ field.name }},  -- noqa: RF04
+            {%- if field.name == 'sent_at' %}
+                sent_at,
+            {%- else %}
+                {{ ses_mask_field(ses_mail_field(field), field) }} as {{ field.name }},  -- noqa: RF04
+            {%- endif %}
         {%- endfor %}
         configuration_set,
         {%- for event_type in typed_event_types %}
