@@ -556,7 +556,8 @@
 {#- A query with one column, `file`: every object a location names (a glob's
     matches; for a remote location also a prefix's objects at any depth, or
     one object). A local location is listed by the ses_objects plugin, with
-    symbolic links followed (ses_location_files). A remote location is listed by the `s3` target's plugin
+    symbolic links followed (ses_list_local_objects). A remote location is
+    listed by the `s3` target's plugin
     (plugins/ses_s3.py), which fails in one line naming the setting, the
     location and the cause (missing bucket, access denied, unreachable
     endpoint, nothing there); `setting_name` is the var the location came
@@ -570,7 +571,7 @@
         {%- do ses_require_remote_listing(location, setting_name) -%}
         select unnest(ses_s3_list_objects({{ ses_string_literal(location) }}, {{ ses_string_literal(setting_name) }})) as file
     {%- else -%}
-        select unnest({{ ses_location_files(location, setting_name) }}) as file
+        select unnest(ses_list_local_objects({{ ses_string_literal(location) }})) as file
     {%- endif -%}
 {%- endmacro %}
 
@@ -651,13 +652,19 @@
     finds there, symbolic links followed (DuckDB's own glob skips them under
     "**"; see list_local_objects in plugins/ses_objects.py), a remote one as
     the list of the objects the s3 target's plugin finds there (fsspec's own
-    glob also returns the folders that key prefixes imply). -#}
+    glob also returns the folders that key prefixes imply). Listed while the
+    model compiles and written as constant paths, so that a view reading
+    them (the send log's) opens in any DuckDB, which has no such function. -#}
 {% macro ses_location_files(location, setting_name) -%}
-    {%- set files = 'ses_list_local_objects(' ~ ses_string_literal(location) ~ ')' -%}
-    {%- if ses_is_remote(location) and execute -%}
-        {%- set files = ses_string_list(run_query(ses_list_objects(location, setting_name)).columns[0].values()) -%}
+    {%- set listing = 'ses_list_local_objects(' ~ ses_string_literal(location) ~ ')' -%}
+    {%- if not execute -%}{{ return(listing) }}{%- endif -%}
+    {%- if ses_is_remote(location) -%}
+        {%- set paths = run_query(ses_list_objects(location, setting_name)).columns[0].values() -%}
+    {%- else -%}
+        {%- set paths = run_query('select unnest(' ~ listing ~ ')').columns[0].values() -%}
     {%- endif -%}
-    {{ return(files) }}
+    {#- nothing there: the listing itself, which reads as no file -#}
+    {{ return(ses_string_list(paths) if paths else listing) }}
 {%- endmacro %}
 
 
